@@ -1,0 +1,22 @@
+/** Shared CLI plumbing: one-line errors with exit codes, JSON vs human output. */
+import { AudeoError } from '../core/errors';
+
+/** Wraps a command action: AudeoErrors print one line and set their exit code; others print a stack. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (e) {
+      if (e instanceof AudeoError) {
+        process.stderr.write(`error: ${e.message}\n`);
+        process.exitCode = e.exitCode;
+      } else if (e instanceof RangeError || e instanceof TypeError) {
+        process.stderr.write(`error: ${e.message}\n`);
+        process.exitCode = 2;
+      } else {
+        process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exitCode = 1;
+      }
+    }
+  };
+}

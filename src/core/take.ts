@@ -1,0 +1,109 @@
+/**
+ * The Take: everything one extraction produced, in one versioned JSON file (`*.audeo.json`).
+ * Pure (de)serialisation here; file I/O in src/io/take-file.ts.
+ *
+ * Rolls are stored compactly: probabilities quantised to 0..255 (uint8, value/255), base64, frame-major.
+ */
+import { InputError } from './errors';
+import type { NoteEvent, Roll } from './types';
+
+export const TAKE_FORMAT = 'audeo.take' as const;
+export const TAKE_VERSION = 1 as const;
+
+export interface TakeSource {
+  /** Path as given by the user. */
+  readonly path: string;
+  readonly sizeBytes: number;
+  /** sha256 of the first MiB of the file: identifies the video without reading it all. */
+  readonly headSha256: string;
+  readonly durationSec: number;
+  /** The source's own frame rate (e.g. 29.97); the rolls are at the model's fps. */
+  readonly fps: number;
+  /** Start timecode of the video (SMPTE "HH:MM:SS:FF"), when the container carries one. */
+  readonly startTimecode?: string;
+}
+
+export interface TakeModelRef {
+  readonly name: string;
+  readonly version: string;
+  readonly sha256: string;
+}
+
+export interface EncodedRoll {
+  readonly fps: number;
+  readonly startSec: number;
+  readonly lowestMidi: number;
+  readonly keys: number;
+  readonly frames: number;
+  /** "u8-base64": round(p*255) per cell, frame-major. */
+  readonly encoding: 'u8-base64';
+  readonly data: string;
+}
+
+export interface Take {
+  readonly format: typeof TAKE_FORMAT;
+  readonly version: typeof TAKE_VERSION;
+  readonly createdAt: string;
+  readonly source: TakeSource;
+  readonly models: { readonly video2roll?: TakeModelRef; readonly roll2midi?: TakeModelRef };
+  /** Keyboard geometry used: the crop box in source pixels and the MIDI note of the leftmost visible key. */
+  readonly keyboard?: { readonly box: readonly [number, number, number, number]; readonly lowestMidi: number; readonly highestMidi: number };
+  readonly threshold: number;
+  readonly rolls: { readonly video2roll?: EncodedRoll; readonly roll2midi?: EncodedRoll };
+  readonly notes: readonly NoteEvent[];
+  /** Frames fully processed; < total while an extraction is in progress (used to resume). */
+  readonly progress: { readonly framesDone: number; readonly framesTotal: number; readonly complete: boolean };
+}
+
+export function encodeRoll(roll: Roll): EncodedRoll {
+  const bytes = new Uint8Array(roll.data.length);
+  for (let i = 0; i < roll.data.length; i++) {
+    const v = roll.data[i] ?? 0;
+    bytes[i] = Math.max(0, Math.min(255, Math.round(v * 255)));
+  }
+  return {
+    fps: roll.fps,
+    startSec: roll.startSec,
+    lowestMidi: roll.lowestMidi,
+    keys: roll.keys,
+    frames: roll.frames,
+    encoding: 'u8-base64',
+    data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
+  };
+}
+
+export function decodeRoll(enc: EncodedRoll): Roll {
+  if (enc.encoding !== 'u8-base64') throw new InputError(`roll encoding "${String(enc.encoding)}" is not supported; expected "u8-base64"`);
+  const bytes = Buffer.from(enc.data, 'base64');
+  if (bytes.length !== enc.frames * enc.keys) {
+    throw new InputError(`roll data has ${bytes.length} cells; expected frames*keys = ${enc.frames * enc.keys}`);
+  }
+  const data = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) data[i] = (bytes[i] ?? 0) / 255;
+  return { fps: enc.fps, startSec: enc.startSec, lowestMidi: enc.lowestMidi, keys: enc.keys, frames: enc.frames, data };
+}
+
+function isNote(x: unknown): x is NoteEvent {
+  if (typeof x !== 'object' || x === null) return false;
+  const n = x as Record<string, unknown>;
+  return (
+    typeof n.pitch === 'number' &&
+    typeof n.onsetSec === 'number' &&
+    typeof n.offsetSec === 'number' &&
+    typeof n.velocity === 'number' &&
+    n.offsetSec >= n.onsetSec
+  );
+}
+
+/** Validates parsed JSON as a Take; throws InputError naming what was expected. */
+export function parseTake(json: unknown, where = 'take'): Take {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(`${where}: expected a JSON object (an audeo Take)`);
+  const t = json as Record<string, unknown>;
+  if (t.format !== TAKE_FORMAT) throw new InputError(`${where}: expected format "${TAKE_FORMAT}", got ${JSON.stringify(t.format)}`);
+  if (t.version !== TAKE_VERSION) throw new InputError(`${where}: take version ${JSON.stringify(t.version)} is not supported; expected ${TAKE_VERSION}`);
+  if (!Array.isArray(t.notes) || !t.notes.every(isNote)) {
+    throw new InputError(`${where}: expected "notes" to be an array of {pitch, onsetSec, offsetSec, velocity}`);
+  }
+  if (typeof t.source !== 'object' || t.source === null) throw new InputError(`${where}: expected a "source" object`);
+  return json as Take;
+}
