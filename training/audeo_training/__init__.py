@@ -1,0 +1,1 @@
+"""audeo's training package: synthetic data, networks, training, evaluation and ONNX export."""
