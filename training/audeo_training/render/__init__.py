@@ -1,0 +1,1 @@
+"""Synthetic top-view piano video renderer: keyboards, hands, labels, domain randomisation."""
