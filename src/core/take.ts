@@ -45,11 +45,12 @@ export interface Take {
   readonly version: typeof TAKE_VERSION;
   readonly createdAt: string;
   readonly source: TakeSource;
-  readonly models: { readonly video2roll?: TakeModelRef; readonly roll2midi?: TakeModelRef };
+  /** `transcriber`: an audio transcriber (basic-pitch) that made pseudo ground truth from the soundtrack (`audeo label`). */
+  readonly models: { readonly video2roll?: TakeModelRef; readonly roll2midi?: TakeModelRef; readonly transcriber?: TakeModelRef };
   /** Keyboard geometry used: the crop box in source pixels and the MIDI note of the leftmost visible key. */
   readonly keyboard?: { readonly box: readonly [number, number, number, number]; readonly lowestMidi: number; readonly highestMidi: number };
   readonly threshold: number;
-  readonly rolls: { readonly video2roll?: EncodedRoll; readonly roll2midi?: EncodedRoll };
+  readonly rolls: { readonly video2roll?: EncodedRoll; readonly roll2midi?: EncodedRoll; readonly transcriber?: EncodedRoll };
   readonly notes: readonly NoteEvent[];
   /** Frames fully processed; < total while an extraction is in progress (used to resume). */
   readonly progress: { readonly framesDone: number; readonly framesTotal: number; readonly complete: boolean };
