@@ -1,0 +1,40 @@
+/** Shared test helpers for the bridge. */
+import { InternalClock } from '../../src/bridge/clocks/internal';
+import type { MappedNote } from '../../src/bridge/events';
+import { Scheduler } from '../../src/bridge/scheduler';
+import type { Sink } from '../../src/bridge/sink';
+import { RecordingSink, type Recorded } from '../../src/bridge/sinks/recording';
+import { NotesSource, type EventSource } from '../../src/bridge/sources';
+import { FakeTimer } from '../../src/bridge/timer';
+
+export function note(pitch: number, onsetSec: number, offsetSec: number, channel = 1, velocity = 100): MappedNote {
+  return { pitch, onsetSec, offsetSec, velocity, channel };
+}
+
+export function rig(notes: MappedNote[], opts: { sinks?: Sink[]; sources?: EventSource[]; loop?: { startSec: number; endSec: number }; endSec?: number } = {}) {
+  const timer = new FakeTimer(100);
+  const clock = new InternalClock({ timer, ...(opts.loop ? { loop: opts.loop } : {}), ...(opts.endSec !== undefined ? { endSec: opts.endSec } : {}) });
+  const rec = new RecordingSink({ nowSec: () => timer.nowSec(), accepts: ['noteOn', 'noteOff', 'transport', 'time', 'mtc', 'roll'] });
+  const src = new NotesSource(notes);
+  const failures: string[] = [];
+  const sched = new Scheduler({
+    timer,
+    clock,
+    notes: src,
+    sources: opts.sources ?? [],
+    sinks: [rec, ...(opts.sinks ?? [])],
+    onSinkFailure: (s, e) => failures.push(`${s.name}: ${e.message}`),
+  });
+  return { timer, clock, rec, src, sched, failures };
+}
+
+/** Notes sounding at the end of a recording (note-on without a later note-off or all-notes-off on its channel). */
+export function stuckNotes(events: readonly Recorded[]): string[] {
+  const on = new Map<string, number>();
+  for (const { event: e } of events) {
+    if (e.kind === 'noteOn') on.set(`${e.channel}:${e.pitch}`, 1);
+    else if (e.kind === 'noteOff') on.delete(`${e.channel}:${e.pitch}`);
+    else if (e.kind === 'allNotesOff') for (const k of [...on.keys()]) if (e.channels.includes(Number(k.split(':')[0]))) on.delete(k);
+  }
+  return [...on.keys()];
+}
