@@ -1,0 +1,130 @@
+/** The I/O edge of `audeo eval`: reads Takes, MIDI and OMAPS .txt into notes (and rolls), scores, draws. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../core/errors';
+import { evaluate, type EvaluationReport } from '../core/metrics';
+import { parseMidiNotes, parseNoteText } from '../core/reference';
+import { decodeRoll, parseTake, type Take } from '../core/take';
+import type { NoteEvent, Roll } from '../core/types';
+import { writePng } from '../io/png';
+import { notesToBinaryRoll } from '../label/roll';
+import { drawOverlay } from '../viz/overlay-png';
+
+export interface NotesFile {
+  readonly file: string;
+  readonly kind: 'take' | 'midi' | 'txt';
+  readonly notes: readonly NoteEvent[];
+  readonly take?: Take;
+}
+
+/** Reads a Take (.json), a MIDI file (.mid/.midi) or a note list (.txt). */
+export async function readNotesFile(file: string, role: 'prediction' | 'reference'): Promise<NotesFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (e) {
+    throw new InputError(`cannot read the ${role} ${file}: ${(e as Error).message}`);
+  }
+  if (bytes.length === 0) throw new InputError(`the ${role} ${file} is empty; expected a Take, a MIDI file or an onset/offset/pitch .txt`);
+  const ext = path.extname(file).toLowerCase();
+  const name = path.basename(file);
+  let out: NotesFile;
+  if (ext === '.json') {
+    let json: unknown;
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new InputError(`the ${role} ${file} is not JSON; expected an audeo Take (*.audeo.json)`);
+    }
+    const take = parseTake(json, name);
+    out = { file, kind: 'take', notes: take.notes, take };
+  } else if (ext === '.mid' || ext === '.midi') {
+    out = { file, kind: 'midi', notes: parseMidiNotes(bytes, name) };
+  } else if (ext === '.txt' || ext === '.tsv' || ext === '.csv') {
+    out = { file, kind: 'txt', notes: parseNoteText(bytes.toString('utf8'), name) };
+  } else {
+    throw new InputError(`the ${role} ${file} has an unknown type "${ext}"; expected .audeo.json (Take), .mid or .txt`);
+  }
+  if (role === 'reference' && out.notes.length === 0) throw new InputError(`the reference ${file} has no notes; nothing to score against`);
+  return out;
+}
+
+export interface EvalFilesOptions {
+  readonly fps: number;
+  /** Score the prediction Take's own roll instead of a roll built from its notes. */
+  readonly roll?: 'video2roll' | 'roll2midi' | 'transcriber';
+  readonly threshold: number;
+  readonly png?: string;
+}
+
+export interface EvalFilesResult extends EvaluationReport {
+  readonly frameSource: string;
+  readonly fps: number;
+  readonly frames: number;
+  readonly estimatedNotes: number;
+  readonly referenceNotes: number;
+  readonly png?: string;
+}
+
+function endSec(notes: readonly NoteEvent[]): number {
+  let e = 0;
+  for (const n of notes) e = Math.max(e, n.offsetSec);
+  return e;
+}
+
+export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalFilesOptions): Promise<EvalFilesResult> {
+  let estRoll: Roll;
+  let refRoll: Roll;
+  let threshold = 0.5;
+  let frameSource = `rolls built from notes at ${opts.fps} fps`;
+  if (opts.roll) {
+    const enc = pred.take?.rolls[opts.roll];
+    if (!enc) throw new InputError(`--roll ${opts.roll}: the prediction ${pred.file} has no ${opts.roll} roll${pred.take ? '' : ' (it is not a Take)'}`);
+    estRoll = decodeRoll(enc);
+    const frames = Math.max(estRoll.frames, Math.ceil((endSec(ref.notes) - estRoll.startSec) * estRoll.fps) + 1);
+    refRoll = notesToBinaryRoll(
+      ref.notes.map((n) => ({ ...n, onsetSec: n.onsetSec - estRoll.startSec, offsetSec: n.offsetSec - estRoll.startSec })),
+      { fps: estRoll.fps, frames },
+    );
+    refRoll = { ...refRoll, startSec: estRoll.startSec };
+    threshold = opts.threshold;
+    frameSource = `the prediction's ${opts.roll} roll at ${estRoll.fps} fps, threshold ${threshold}`;
+  } else {
+    const frames = Math.ceil(Math.max(endSec(pred.notes), endSec(ref.notes)) * opts.fps) + 1;
+    estRoll = notesToBinaryRoll(pred.notes, { fps: opts.fps, frames });
+    refRoll = notesToBinaryRoll(ref.notes, { fps: opts.fps, frames });
+  }
+  const report = evaluate({ notes: pred.notes, roll: estRoll }, { notes: ref.notes, roll: refRoll }, { threshold, lengthPolicy: 'pad' });
+  if (opts.png) await writePng(opts.png, drawOverlay(estRoll, refRoll, { threshold, referenceThreshold: 0.5 }));
+  return {
+    ...report,
+    frameSource,
+    fps: estRoll.fps,
+    frames: Math.max(estRoll.frames, refRoll.frames),
+    estimatedNotes: pred.notes.length,
+    referenceNotes: ref.notes.length,
+    ...(opts.png ? { png: opts.png } : {}),
+  };
+}
+
+const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);
+
+export function formatReport(r: EvalFilesResult): string {
+  const rows: string[] = [];
+  rows.push(`frames: ${r.frameSource}, ${r.frames} frames; notes: ${r.estimatedNotes} estimated, ${r.referenceNotes} reference`);
+  rows.push(`${'figure (%)'.padEnd(40)}${'P'.padStart(6)}${'R'.padStart(6)}${'F1'.padStart(6)}${'Acc'.padStart(6)}`);
+  const f = (label: string, s: { precision: number; recall: number; f1: number; accuracy: number }): void => {
+    rows.push(`${label.padEnd(40)}${pct(s.precision)}${pct(s.recall)}${pct(s.f1)}${pct(s.accuracy)}`);
+  };
+  f('frame, micro (mir_eval), 88 keys', r.frame.allKeys.micro);
+  f('frame, micro (mir_eval), 51 keys', r.frame.paperKeys.micro);
+  f('frame, sample-avg (paper), 88 keys', r.frame.allKeys.samples);
+  f('frame, sample-avg (paper), 51 keys', r.frame.paperKeys.samples);
+  const nrow = (label: string, s: { precision: number; recall: number; f1: number }): void => {
+    rows.push(`${label.padEnd(40)}${pct(s.precision)}${pct(s.recall)}${pct(s.f1)}`);
+  };
+  nrow('note, onset 50 ms', r.note.onset);
+  nrow('note, onset 50 ms + offset', r.note.onsetOffset);
+  if (r.png) rows.push(`overlay: ${r.png} (black: hit, red: miss, blue: false alarm)`);
+  return `${rows.join('\n')}\n`;
+}
