@@ -6,8 +6,8 @@
 import * as path from 'node:path';
 import { existsSync, promises as fs } from 'node:fs';
 import { parseNoteText } from '../src/core/reference';
-import type { DecodeOptions } from '../src/label/decode';
-import { meanScores, scorePieces, type Piece } from '../src/label/tune';
+import { activationsToNotes, DEFAULT_DECODE, LABEL_DECODE, type DecodeOptions } from '../src/label/decode';
+import { meanScores, scorePieces, tune, type Grid, type Piece } from '../src/label/tune';
 import { decodeAudio } from '../src/label/audio';
 import { DEFAULT_CACHE_DIR, fileKey, loadActivations, saveActivations } from '../src/label/activation-cache';
 import { loadBasicPitch, transcribeActivations } from '../src/label/basic-pitch';
@@ -23,6 +23,12 @@ async function transcribeCached(file: string): Promise<{ audioSec: number; model
   await saveActivations(DEFAULT_CACHE_DIR, key, path.basename(file), activations);
   return { audioSec: audio.durationSec, modelSec, cached: false };
 }
+
+const DEFAULT_SPEED_FILES = [
+  '/work/shared/data/video/right_hand_closeup.mp4',
+  '/work/shared/data/video/scarborough_fair.mp4',
+  '/work/shared/data/audio/omaps50/001.mp3',
+];
 
 async function loadOmaps(dir: string, from: number, to: number): Promise<Piece[]> {
   const { info } = await loadBasicPitch();
@@ -57,6 +63,69 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (mode === 'speed-one') {
+    // One file, one backend, in its own process (tfjs backends are process-global): prints JSON.
+    const backend = rest[0] === 'cpu' ? 'cpu' : 'wasm';
+    const file = rest[1] ?? '';
+    const audio = await decodeAudio(file, { sampleRate: 22050 });
+    const secs = Math.min(audio.durationSec, Number(rest[2] ?? 1e9));
+    const samples = audio.samples.subarray(0, Math.round(secs * 22050));
+    await loadBasicPitch({ backend });
+    const t0 = performance.now();
+    const { activations } = await transcribeActivations(samples, { backend });
+    const modelSec = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const notes = activationsToNotes(activations, LABEL_DECODE);
+    const decodeSec = (performance.now() - t1) / 1000;
+    process.stdout.write(`${JSON.stringify({ backend, file: path.basename(file), audioSec: secs, modelSec, decodeSec, notes: notes.length })}\n`);
+    return;
+  }
+  if (mode === 'speed') {
+    const files = rest.length > 0 ? rest : DEFAULT_SPEED_FILES.filter((f) => existsSync(f));
+    const { execFileSync } = await import('node:child_process');
+    const rows: string[] = ['| clip | audio s | wasm: model s | x real time | pure-JS tfjs (first 10 s): x real time | wasm / pure JS |', '| --- | --- | --- | --- | --- | --- |'];
+    for (const f of files) {
+      const run = (backend: string, maxSec?: number): { audioSec: number; modelSec: number; decodeSec: number } =>
+        JSON.parse(execFileSync(process.execPath, [__filename, 'speed-one', backend, f, ...(maxSec ? [String(maxSec)] : [])], { encoding: 'utf8' })) as {
+          audioSec: number;
+          modelSec: number;
+          decodeSec: number;
+        };
+      const w = run('wasm');
+      const c = run('cpu', 10);
+      const wx = w.audioSec / (w.modelSec + w.decodeSec);
+      const cx = c.audioSec / (c.modelSec + c.decodeSec);
+      rows.push(`| ${path.basename(f)} | ${w.audioSec.toFixed(1)} | ${(w.modelSec + w.decodeSec).toFixed(2)} | ${wx.toFixed(1)}x | ${cx.toFixed(2)}x | ${(wx / cx).toFixed(1)} |`);
+      process.stderr.write(`${rows[rows.length - 1]}\n`);
+    }
+    process.stdout.write(`${rows.join('\n')}\n`);
+    return;
+  }
+  if (mode === 'report') {
+    // Markdown table for docs/pseudo-labels.md: basic-pitch's defaults vs audeo label's tuned settings, tuning half vs held-out half.
+    const dir = rest[0] ?? '/work/shared/data/audio/omaps50';
+    const tuneSet = await loadOmaps(dir, 1, 25);
+    const testSet = await loadOmaps(dir, 26, 50);
+    const f = (x: number): string => x.toFixed(3);
+    const rows = ['| decoder | pieces | note-onset F1 (50 ms) | note onset+offset F1 | frame F1 (micro) | frame F1 (sample-avg) |', '| --- | --- | --- | --- | --- | --- |'];
+    const perPiece: string[] = ['| piece | onset F1 | frame F1 (micro) |', '| --- | --- | --- |'];
+    for (const [label, opts] of [
+      ['basic-pitch defaults', DEFAULT_DECODE],
+      ['audeo label (tuned on 001-025)', LABEL_DECODE],
+    ] as const) {
+      for (const [setName, set] of [
+        ['001-025 (tuning)', tuneSet],
+        ['026-050 (held out)', testSet],
+      ] as const) {
+        const sc = scorePieces(set, opts);
+        const m = meanScores(sc);
+        rows.push(`| ${label} | ${setName}, n=${set.length} | ${f(m.onsetF1)} | ${f(m.onsetOffsetF1)} | ${f(m.frameF1)} | ${f(m.frameF1Samples)} |`);
+        if (opts === LABEL_DECODE && set === testSet) for (const x of sc) perPiece.push(`| ${x.name} | ${f(x.onsetF1)} | ${f(x.frameF1)} |`);
+      }
+    }
+    process.stdout.write(`${rows.join('\n')}\n\nHeld-out pieces, audeo label's settings:\n\n${perPiece.join('\n')}\n`);
+    return;
+  }
   if (mode === 'score') {
     const pieces = await loadOmaps(rest[0] ?? '/work/shared/data/audio/omaps50', Number(rest[1] ?? 1), Number(rest[2] ?? 25));
     const opts = rest[3] ? (JSON.parse(rest[3]) as DecodeOptions) : {};
@@ -64,6 +133,26 @@ async function main(): Promise<void> {
     const s = scorePieces(pieces, opts);
     for (const x of s) process.stdout.write(`${x.name} onsetF1 ${x.onsetF1.toFixed(3)} frameF1 ${x.frameF1.toFixed(3)}\n`);
     process.stdout.write(`mean ${JSON.stringify(meanScores(s))} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    return;
+  }
+  if (mode === 'tune') {
+    const pieces = await loadOmaps(rest[0] ?? '/work/shared/data/audio/omaps50', Number(rest[1] ?? 1), Number(rest[2] ?? 25));
+    process.stderr.write(`tuning on ${pieces.length} pieces: ${pieces.map((p) => p.name).join(' ')}\n`);
+    const grid: Grid = {
+      onsetThreshold: [0.3, 0.4, 0.5, 0.6, 0.7],
+      frameThreshold: [0.2, 0.3, 0.4, 0.5, 0.6],
+      minNoteFrames: [3, 5, 8, 11, 15],
+      energyToleranceFrames: [3, 6, 11, 16],
+      minAmplitude: [0, 0.3, 0.35, 0.4, 0.45, 0.5],
+      harmonicRatio: [0, 0.5, 0.7, 0.8, 0.9, 1.0],
+      timeOffsetSec: [-0.03, -0.025, -0.02, -0.015, -0.01, 0, 0.01, 0.02],
+      durationScale: [0.6, 0.7, 0.8, 0.85, 0.9, 1.0],
+      melodiaTrick: [true, false],
+      inferOnsets: [true, false],
+    };
+    const start = rest[3] ? (JSON.parse(rest[3]) as DecodeOptions) : {};
+    const r = tune(pieces, grid, { start, rounds: 3, log: (x) => process.stderr.write(`${x}\n`) });
+    process.stdout.write(`${JSON.stringify({ best: r.best, objective: r.score, mean: meanScores(scorePieces(pieces, r.best)) })}\n`);
     return;
   }
   process.stderr.write('usage: label_bench speed [files] | cache <dir> [from to] | score <dir> from to [optsJson]\n');

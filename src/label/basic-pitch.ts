@@ -50,7 +50,7 @@ interface Loaded {
   model: import('@tensorflow/tfjs').GraphModel;
   info: BasicPitchModelInfo;
 }
-let loaded: Promise<Loaded> | undefined;
+const loaded = new Map<string, Promise<Loaded>>();
 
 function packageDir(name: string): string {
   return path.dirname(require.resolve(`${name}/package.json`));
@@ -118,8 +118,10 @@ async function load(opts: { backend?: 'wasm' | 'cpu' }): Promise<Loaded> {
 
 /** Loads (once per process) basic-pitch's model from its npm package. */
 export function loadBasicPitch(opts: { backend?: 'wasm' | 'cpu' } = {}): Promise<Loaded> {
-  loaded ??= load(opts);
-  return loaded;
+  const backend = opts.backend ?? 'wasm';
+  let p = loaded.get(backend);
+  if (!p) loaded.set(backend, (p = load({ backend })));
+  return p;
 }
 
 /**

@@ -33,6 +33,11 @@ export interface DecodeOptions {
   readonly harmonicRatio?: number;
   /** How close the onsets of a ghost and its fundamental must be, in seconds. Default 0.06. */
   readonly harmonicOnsetToleranceSec?: number;
+  /**
+   * Scales each note's duration (onset fixed). basic-pitch hears a note until its sound fades; a key is held for less
+   * (OMAPS' MIDI is key-down). Default 1.
+   */
+  readonly durationScale?: number;
   /** Added to every onset and offset (model latency). Default 0. */
   readonly timeOffsetSec?: number;
   /** MIDI range kept. Default 21..108. */
@@ -50,6 +55,7 @@ export const DEFAULT_DECODE: Required<DecodeOptions> = {
   minAmplitude: 0,
   harmonicRatio: 0,
   harmonicOnsetToleranceSec: 0.06,
+  durationScale: 1,
   timeOffsetSec: 0,
   lowMidi: 21,
   highMidi: 108,
@@ -207,15 +213,36 @@ export function activationsToNotes(act: Activations, options: DecodeOptions = {}
   const timeOf = (f: number): number => act.frameTimesSec[Math.max(0, Math.min(last, f))]!;
   const kept = cleanNotes(decodeNoteFrames(act, o), timeOf, o);
   return kept
-    .map((n) => ({
-      pitch: n.pitch,
-      onsetSec: Math.max(0, timeOf(n.startFrame) + o.timeOffsetSec),
-      offsetSec: Math.max(0, timeOf(n.endFrame) + o.timeOffsetSec),
-      velocity: amplitudeToVelocity(n.amplitude),
-    }))
+    .map((n) => {
+      const on = timeOf(n.startFrame);
+      const off = on + o.durationScale * (timeOf(n.endFrame) - on);
+      return {
+        pitch: n.pitch,
+        onsetSec: Math.max(0, on + o.timeOffsetSec),
+        offsetSec: Math.max(0, off + o.timeOffsetSec),
+        velocity: amplitudeToVelocity(n.amplitude),
+      };
+    })
     .filter((n) => n.offsetSec > n.onsetSec)
     .sort((a, b) => a.onsetSec - b.onsetSec || a.pitch - b.pitch);
 }
 
-/** The decoder settings `audeo label` uses: tuned on OMAPS pieces 001-025 (docs/pseudo-labels.md). */
-export const LABEL_DECODE: DecodeOptions = { ...DEFAULT_DECODE, harmonicRatio: 0.8 };
+/**
+ * The decoder settings `audeo label` uses: tuned on OMAPS pieces 001-025 by coordinate ascent on the mean of note-onset
+ * F1 and frame F1 (`node <build>/bench/label_bench.js tune`; docs/pseudo-labels.md). The harmonic clean-up did not
+ * help on real piano once quiet notes are dropped (minAmplitude), so it is off; `durationScale` 0.8 models key
+ * release (the reference is key-down MIDI) and `timeOffsetSec` -15 ms the model's onset latency.
+ */
+export const LABEL_DECODE: DecodeOptions = {
+  ...DEFAULT_DECODE,
+  onsetThreshold: 0.6,
+  frameThreshold: 0.3,
+  minNoteFrames: 5,
+  energyToleranceFrames: 16,
+  inferOnsets: false,
+  melodiaTrick: true,
+  minAmplitude: 0.35,
+  harmonicRatio: 0,
+  durationScale: 0.8,
+  timeOffsetSec: -0.015,
+};

@@ -51,10 +51,16 @@ describe('audeo label on a synthesized clip', () => {
     expect(take.models.transcriber?.name).toBe('basic-pitch');
     expect(take.notes.length).toBe(result.notes);
     expect(midiNotes.length).toBe(take.notes.length);
-    // Every played note found with its pitch and an onset within 50 ms; few extra notes.
+    // Every played note found with its pitch and an onset within 50 ms.
     const s = noteMetrics(take.notes, PHRASE, { onsetToleranceSec: 0.05 });
     expect(s.recall).toBe(1);
-    expect(s.precision).toBeGreaterThanOrEqual(0.8);
+    expect(s.precision).toBeGreaterThanOrEqual(0.6);
+    // Any extra note is a harmonic ghost (an octave, twelfth or two octaves from a note sounding then), never noise.
+    const played = (x: NoteEvent): boolean => PHRASE.some((p) => p.pitch === x.pitch && Math.abs(p.onsetSec - x.onsetSec) <= 0.05);
+    for (const x of take.notes.filter((y) => !played(y))) {
+      const parent = PHRASE.find((p) => [12, 19, 24, -12].includes(x.pitch - p.pitch) && x.onsetSec >= p.onsetSec - 0.05 && x.onsetSec < p.offsetSec);
+      expect({ note: x, parent }).toEqual({ note: x, parent: expect.anything() as unknown });
+    }
     // The 25 fps roll has the chord's keys on at 3.4 s and silence before the first note.
     const roll = decodeRoll(take.rolls.transcriber!);
     expect(roll.fps).toBe(25);

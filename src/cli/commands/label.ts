@@ -12,6 +12,7 @@ interface LabelCliOptions {
   frameThreshold?: string;
   minNoteMs?: string;
   minAmplitude?: string;
+  durationScale?: string;
 }
 
 function num(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--frame-threshold <p>', 'frame activation under which a note ends')
     .option('--min-note-ms <ms>', 'shortest note kept, in milliseconds')
     .option('--min-amplitude <a>', 'drop notes quieter than this mean activation (0..1)')
+    .option('--duration-scale <s>', 'scale note durations (default 0.8 models key release; 1 keeps what the audio sounds)')
     .option('--json', 'print one JSON result object on stdout')
     .action(
       action(async (input: string, o: LabelCliOptions) => {
@@ -51,6 +53,8 @@ export function register(program: Command): void {
         if (ft !== undefined) decode.frameThreshold = ft;
         if (ms !== undefined) decode.minNoteFrames = Math.round((ms / 1000) * (22050 / 256));
         if (ma !== undefined) decode.minAmplitude = ma;
+        const ds = num(o.durationScale, 'duration-scale', 0.05, 2);
+        if (ds !== undefined) decode.durationScale = ds;
         const out = o.output ?? `${path.basename(input, path.extname(input))}.pseudo.mid`;
         const tty = process.stderr.isTTY;
         let lastPct = -1;
