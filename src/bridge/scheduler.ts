@@ -46,6 +46,8 @@ export class Scheduler {
   private wake?: TimerHandle;
   private unsubscribe?: () => void;
   private started = false;
+  /** True after a panic until the next note-on. */
+  private silent = false;
   /** Host seconds late for every event sent by a timed wake-up (actual - scheduled). */
   readonly latenessSec: number[] = [];
   readonly stats = { sent: 0, panics: 0, chased: 0, failedSinks: [] as string[] };
@@ -96,9 +98,11 @@ export class Scheduler {
 
   /** Sends note-offs for held notes and All Notes Off on every used channel, synchronously, to every live sink. */
   panic(): void {
-    this.stats.panics++;
     this.timer.cancel(this.wake);
     this.wake = undefined;
+    if (this.silent && this.held.size === 0) return; // nothing sounded since the last panic
+    this.silent = true;
+    this.stats.panics++;
     const channels = this.channels;
     const held = [...this.held.values()];
     this.held.clear();
@@ -204,6 +208,7 @@ export class Scheduler {
       const k = noteKey(ev.channel, ev.pitch);
       if (this.held.has(k)) this.dispatch({ kind: 'noteOff', timeSec: ev.timeSec, pitch: ev.pitch, channel: ev.channel });
       this.held.set(k, { channel: ev.channel, pitch: ev.pitch });
+      this.silent = false;
     } else if (ev.kind === 'noteOff') {
       const k = noteKey(ev.channel, ev.pitch);
       if (!this.held.has(k)) return; // already released by a panic or a chase

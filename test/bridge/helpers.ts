@@ -38,3 +38,49 @@ export function stuckNotes(events: readonly Recorded[]): string[] {
   }
   return [...on.keys()];
 }
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Take } from '../../src/core/take';
+import type { NoteEvent } from '../../src/core/types';
+
+export function tmpDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'audeo-bridge-'));
+}
+
+export function makeTake(notes: NoteEvent[], extra: Partial<Take> = {}): Take {
+  const end = Math.max(0, ...notes.map((n) => n.offsetSec));
+  return {
+    format: 'audeo.take',
+    version: 1,
+    createdAt: '2026-11-25T00:00:00Z',
+    source: { path: 'test.mp4', sizeBytes: 0, headSha256: '0'.repeat(64), durationSec: end, fps: 25 },
+    models: {},
+    threshold: 0.5,
+    rolls: {},
+    notes,
+    progress: { framesDone: 0, framesTotal: 0, complete: true },
+    ...extra,
+  };
+}
+
+export function writeTakeFile(dir: string, take: Take, name = 'take.audeo.json'): string {
+  const f = path.join(dir, name);
+  writeFileSync(f, JSON.stringify(take));
+  return f;
+}
+
+/** Arguments that make `node` run the TypeScript CLI from source (transpile-only require hook in a temp file). */
+export function cliArgs(...args: string[]): string[] {
+  const hook = path.join(tmpDir(), 'ts-register.js');
+  writeFileSync(
+    hook,
+    `const fs = require('node:fs'); const ts = require(${JSON.stringify(require.resolve('typescript'))});
+require.extensions['.ts'] = function (m, f) {
+  const out = ts.transpileModule(fs.readFileSync(f, 'utf8'), { fileName: f, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  m._compile(out.outputText, f);
+};\n`,
+  );
+  return ['-r', hook, path.join(__dirname, '..', '..', 'src', 'cli', 'main.ts'), ...args];
+}

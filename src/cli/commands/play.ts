@@ -1,14 +1,66 @@
-/** `audeo play`. Placeholder registration: the owning module replaces this with the real command. */
+/** `audeo play <take|mid|video>`: live MIDI / OSC / MTC out of a Take, synced to a clock. */
 import type { Command } from 'commander';
-import { AudeoError } from '../../core/errors';
 import { action } from '../run-command';
 
 export function register(program: Command): void {
   program
     .command('play')
-    .description('(not available yet)')
-    .allowUnknownOption()
+    .description('play a take (or .mid, or a video) live: virtual/named MIDI port, OSC, MTC; synced to an internal clock, MTC or OSC')
+    .argument('<input>', 'take (*.audeo.json), MIDI file (.mid) or video')
+    .option('--virtual [name]', 'create a virtual MIDI output port (default name from the preset: "audeo")')
+    .option('--midi-out <port>', 'an existing MIDI output port, by index or name (see `audeo ports`)')
+    .option('--osc [host:port]', 'stream OSC over UDP (default from the preset: 127.0.0.1:9000); schema in docs/osc.md')
+    .option('--osc-in [port]', 'listen for OSC transport control on 127.0.0.1 (default from the preset: 9001)')
+    .option('--clock <source>', 'internal | mtc | osc (default internal)')
+    .option('--mtc-in <port>', 'MIDI input port carrying MTC to chase ("virtual:NAME" creates a virtual input)')
+    .option('--mtc-out <port>', 'send MTC as master on this output port ("virtual:NAME" creates a virtual output)')
+    .option('--mtc-rate <fps>', 'MTC out rate: 24 | 25 | 29.97 (drop-frame) | 30')
+    .option('--offset <tc>', 'timecode at video time 0: seconds or HH:MM:SS:FF (default: the video\'s start timecode, else 0)')
+    .option('--preset <name>', 'ableton | reaper | touchdesigner | generic, or a path to a preset .json (see `audeo presets`)')
+    .option('--start <sec>', 'start position in seconds')
+    .option('--loop <a:b>', 'loop between A and B seconds')
+    .option('--rate <x>', 'playback rate (internal clock)')
+    .option('--channel <n>', 'MIDI channel 1..16 (overrides the preset)')
+    .option('--transpose <semitones>', 'transpose (overrides the preset)')
+    .option('--threshold <t>', 're-decode the take\'s roll at this threshold')
+    .option('--roll', 'stream the raw per-frame probabilities on /audeo/roll')
+    .option('--lock-frames <n>', 'MTC/OSC chase: frames of consistent timecode before playing (default 4)')
+    .option('--freewheel <sec>', 'MTC/OSC chase: keep running through drop-outs this long (default 0.25)')
+    .option('--dry-run', 'print the timed events instead of opening MIDI ports')
+    .option('--fast', 'with --dry-run: run on a simulated clock, as fast as possible')
+    .option('--duration <sec>', 'stop after this many seconds')
+    .option('--json', 'print one result object on stdout')
     .action(
-      action(() => Promise.reject(new AudeoError('audeo play is not available in this build yet'))),
+      action(async (input: string, o: Record<string, string | boolean | undefined>) => {
+        const { runPlay } = await import('../../bridge/play');
+        const str = (k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
+        const json = o.json === true;
+        const result = await runPlay(
+          {
+            input,
+            ...(o.virtual !== undefined ? { virtual: o.virtual } : {}),
+            ...(o.osc !== undefined ? { osc: o.osc } : {}),
+            ...(o.oscIn !== undefined ? { oscIn: o.oscIn } : {}),
+            ...Object.fromEntries(
+              ['midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration']
+                .filter((k) => str(k) !== undefined)
+                .map((k) => [k, str(k)]),
+            ),
+            roll: o.roll === true,
+            dryRun: o.dryRun === true,
+            fast: o.fast === true,
+          },
+          {
+            stdout: (l) => process.stdout.write(`${l}\n`),
+            stderr: (l) => process.stderr.write(`${l}\n`),
+            signals: true,
+          },
+        );
+        if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        else {
+          const l = result.latenessMs;
+          process.stderr.write(`done (${result.stoppedBy}): ${result.sent} events, ${result.chased} chased; timing p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms\n`);
+        }
+      }),
     );
 }

@@ -1,14 +1,27 @@
-/** `audeo ports`. Placeholder registration: the owning module replaces this with the real command. */
+/** `audeo ports`: MIDI outputs and inputs. */
 import type { Command } from 'commander';
-import { AudeoError } from '../../core/errors';
 import { action } from '../run-command';
 
 export function register(program: Command): void {
   program
     .command('ports')
-    .description('(not available yet)')
-    .allowUnknownOption()
+    .description('list MIDI output and input ports (for --midi-out and --mtc-in)')
+    .option('--json', 'print one result object on stdout')
     .action(
-      action(() => Promise.reject(new AudeoError('audeo ports is not available in this build yet'))),
+      action(async (o: { json?: boolean }) => {
+        const { loadMidi, createPort, portNames } = await import('../../bridge/midi-module');
+        const midi = await loadMidi();
+        const out = createPort(() => new midi.Output());
+        const inp = createPort(() => new midi.Input());
+        const result = { outputs: portNames(out), inputs: portNames(inp) };
+        out.destroy();
+        inp.destroy();
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        const list = (xs: string[]): string => (xs.length ? xs.map((n, i) => `  ${i}: ${n}`).join('\n') : '  (none)');
+        process.stdout.write(`MIDI outputs:\n${list(result.outputs)}\nMIDI inputs:\n${list(result.inputs)}\n`);
+      }),
     );
 }

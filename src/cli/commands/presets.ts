@@ -1,14 +1,27 @@
-/** `audeo presets`. Placeholder registration: the owning module replaces this with the real command. */
+/** `audeo presets`: the bundled presets (presets/*.json), validated against presets/preset.schema.json. */
 import type { Command } from 'commander';
-import { AudeoError } from '../../core/errors';
 import { action } from '../run-command';
 
 export function register(program: Command): void {
   program
     .command('presets')
-    .description('(not available yet)')
-    .allowUnknownOption()
+    .description('list the bundled presets for --preset (ableton, reaper, touchdesigner, generic)')
+    .argument('[name]', 'show one preset in full')
+    .option('--json', 'print one result object on stdout')
     .action(
-      action(() => Promise.reject(new AudeoError('audeo presets is not available in this build yet'))),
+      action(async (name: string | undefined, o: { json?: boolean }) => {
+        const { listPresetNames, loadPreset, presetsDir } = await import('../../bridge/presets');
+        if (name) {
+          const p = await loadPreset(name);
+          process.stdout.write(`${JSON.stringify(p, null, o.json ? undefined : 2)}\n`);
+          return;
+        }
+        const presets = await Promise.all((await listPresetNames()).map((n) => loadPreset(n)));
+        if (o.json) {
+          process.stdout.write(`${JSON.stringify({ dir: presetsDir(), presets })}\n`);
+          return;
+        }
+        for (const p of presets) process.stdout.write(`${p.name.padEnd(14)} ${p.description}\n`);
+      }),
     );
 }

@@ -1,0 +1,71 @@
+/** What `audeo play` plays: a Take (*.audeo.json), a Standard MIDI File, or a video (extracted first). */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../core/errors';
+import { parseMidiNotes } from '../core/reference';
+import { decodeRoll, type Take } from '../core/take';
+import type { NoteEvent, Roll } from '../core/types';
+import { readTake } from '../io/take-file';
+
+export interface Playable {
+  readonly path: string;
+  readonly kind: 'take' | 'midi' | 'video';
+  readonly notes: readonly NoteEvent[];
+  /** The Take's refined roll (roll2midi, else video2roll), for /audeo/roll and live threshold changes. */
+  readonly roll?: Roll;
+  readonly threshold?: number;
+  /** "HH:MM:SS:FF" of the video's first frame, when known. */
+  readonly startTimecode?: string;
+  readonly durationSec: number;
+}
+
+const VIDEO_EXT = new Set(['.mp4', '.mov', '.mkv', '.avi', '.webm', '.m4v', '.mpg', '.mpeg']);
+
+export function fromTake(take: Take, file: string, kind: Playable['kind'] = 'take'): Playable {
+  const enc = take.rolls.roll2midi ?? take.rolls.video2roll;
+  const end = Math.max(take.source.durationSec || 0, ...take.notes.map((n) => n.offsetSec));
+  return {
+    path: file,
+    kind,
+    notes: take.notes,
+    ...(enc ? { roll: decodeRoll(enc) } : {}),
+    threshold: take.threshold,
+    ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
+    durationSec: end,
+  };
+}
+
+type ExtractFn = (videoPath: string, opts: Record<string, unknown>) => Promise<Take>;
+
+async function loadExtractor(): Promise<ExtractFn | undefined> {
+  try {
+    const modPath = '../extractor';
+    const mod = (await import(modPath)) as { extractTake?: unknown };
+    return typeof mod.extractTake === 'function' ? (mod.extractTake as ExtractFn) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function loadPlayable(file: string, opts: { log?: (line: string) => void } = {}): Promise<Playable> {
+  const ext = path.extname(file).toLowerCase();
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch {
+    throw new InputError(`${file} does not exist; expected a take (*.audeo.json), a MIDI file (.mid) or a video`);
+  }
+  if (!stat.isFile()) throw new InputError(`${file} is not a file; expected a take (*.audeo.json), a MIDI file (.mid) or a video`);
+  if (ext === '.mid' || ext === '.midi') {
+    const notes = parseMidiNotes(new Uint8Array(await fs.readFile(file)), path.basename(file));
+    return { path: file, kind: 'midi', notes, durationSec: Math.max(0, ...notes.map((n) => n.offsetSec)) };
+  }
+  if (ext === '.json') return fromTake(await readTake(file), file);
+  if (VIDEO_EXT.has(ext)) {
+    const extract = await loadExtractor();
+    if (!extract) throw new InputError(`this build cannot extract ${file} while playing; run \`audeo extract ${file} --take take.audeo.json\` first, then \`audeo play take.audeo.json\``);
+    opts.log?.(`extracting ${file} before playing ...`);
+    return fromTake(await extract(file, {}), file, 'video');
+  }
+  throw new InputError(`${file}: unknown kind "${ext}"; expected a take (*.audeo.json), a MIDI file (.mid) or a video (${[...VIDEO_EXT].join(' ')})`);
+}

@@ -1,0 +1,309 @@
+/**
+ * `audeo play`: wires input, preset, clock, sinks and the scheduler, and guarantees silence on the way out
+ * (stop, end, SIGINT/SIGTERM, uncaught error): note-offs and All Notes Off go out before anything else.
+ */
+import { InputError, SinkError } from '../core/errors';
+import { looksDropFrame, parseOffset, parseRate, parseTimecode, timecodeToSeconds, TIMECODE_RATES, type TimecodeRate } from '../core/timecode';
+import type { Clock } from './clock';
+import { ChaseClock } from './clocks/chase';
+import { InternalClock } from './clocks/internal';
+import { MtcFollower, openMtcInput } from './clocks/mtc-in';
+import { loadPlayable, type Playable } from './input';
+import { mapNotes, type MidiMapping } from './mapping';
+import { loadPreset, type Preset } from './presets';
+import { notesAtThreshold } from './rethreshold';
+import { Scheduler } from './scheduler';
+import type { Sink } from './sink';
+import { MidiPortSink } from './sinks/midi-port';
+import { MtcOutSink } from './sinks/mtc-out';
+import { RecordingSink } from './sinks/recording';
+import { MtcSource, NotesSource, RollSource, TicksSource, type EventSource } from './sources';
+import { FakeTimer, RealTimer, type HostTimer } from './timer';
+
+export interface PlayOptions {
+  input: string;
+  /** --virtual [NAME]: true means the preset's port name (default "audeo"). */
+  virtual?: string | boolean;
+  midiOut?: string;
+  /** --osc [HOST:PORT]: true means the preset's target. */
+  osc?: string | boolean;
+  /** --osc-in [PORT]: true means the preset's control port. */
+  oscIn?: string | boolean;
+  clock?: string;
+  /** Input port for MTC; "virtual:NAME" creates a virtual input. */
+  mtcIn?: string;
+  /** Output port for MTC; "virtual:NAME" creates a virtual output. */
+  mtcOut?: string;
+  mtcRate?: string;
+  preset?: string;
+  offset?: string;
+  start?: string;
+  loop?: string;
+  rate?: string;
+  channel?: string;
+  transpose?: string;
+  threshold?: string;
+  roll?: boolean;
+  lockFrames?: string;
+  freewheel?: string;
+  dryRun?: boolean;
+  /** With --dry-run: run on a fake clock as fast as possible (offline export). */
+  fast?: boolean;
+  /** Stop after this many seconds of host time (for scripts and tests). */
+  duration?: string;
+}
+
+export interface PlayIO {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+  /** Install SIGINT/SIGTERM/uncaught-error handlers (the CLI does; tests of the library may not). */
+  signals?: boolean;
+}
+
+export interface PlayResult {
+  input: string;
+  kind: Playable['kind'];
+  notes: number;
+  sinks: string[];
+  failedSinks: string[];
+  clock: string;
+  timecode: { rate: string; offsetSec: number };
+  sent: number;
+  chased: number;
+  latenessMs: { p50: number; p99: number; max: number; n: number };
+  stoppedBy: 'end' | 'signal' | 'duration' | 'error';
+}
+
+function num(text: string | undefined, what: string, lo: number, hi: number): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < lo || v > hi) throw new InputError(`${what} "${text}" is out of range; expected a number in ${lo}..${hi}`);
+  return v;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+export function latencySummary(latenessSec: readonly number[]): PlayResult['latenessMs'] {
+  const ms = latenessSec.map((s) => s * 1000).sort((a, b) => a - b);
+  const r = (x: number): number => Math.round(x * 1000) / 1000;
+  return { p50: r(percentile(ms, 0.5)), p99: r(percentile(ms, 0.99)), max: r(ms.at(-1) ?? 0), n: ms.length };
+}
+
+function portTarget(spec: string): { virtual?: string; port?: string } {
+  return spec.startsWith('virtual:') ? { virtual: spec.slice('virtual:'.length) || 'audeo' } : { port: spec };
+}
+
+/** Timecode at video time 0: --offset, else the preset's offset, else the video's start timecode, else 0. */
+export function resolveOffset(opts: { offset?: string; presetOffset?: string; startTimecode?: string; rate: TimecodeRate }): number {
+  const text = opts.offset ?? opts.presetOffset;
+  if (text !== undefined) return parseOffset(text, opts.rate);
+  if (opts.startTimecode) {
+    const rate = looksDropFrame(opts.startTimecode) ? TIMECODE_RATES['29.97df'] : opts.rate;
+    return timecodeToSeconds(parseTimecode(opts.startTimecode, rate), rate);
+  }
+  return 0;
+}
+
+export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult> {
+  const preset: Preset = opts.preset ? await loadPreset(opts.preset) : { name: 'default', description: 'built-in defaults' };
+  const playable = await loadPlayable(opts.input, { log: io.stderr });
+  const clockKind = opts.clock ?? preset.clock?.source ?? 'internal';
+  if (clockKind !== 'internal' && clockKind !== 'mtc' && clockKind !== 'osc') throw new InputError(`--clock ${clockKind}: expected internal, mtc or osc`);
+  if (clockKind === 'mtc' && !opts.mtcIn) throw new InputError('--clock mtc needs --mtc-in PORT (or virtual:NAME)');
+  if (opts.fast && !opts.dryRun) throw new InputError('--fast only works with --dry-run (offline, no real outputs)');
+
+  // notes
+  const threshold = num(opts.threshold, '--threshold', 0.001, 0.999) ?? preset.threshold;
+  let notes = playable.notes;
+  if (threshold !== undefined && threshold !== playable.threshold) {
+    if (playable.roll) notes = notesAtThreshold(playable.roll, threshold);
+    else io.stderr(`warning: ${playable.path} has no roll; --threshold ${threshold} ignored`);
+  }
+  const mapping: MidiMapping = {
+    ...preset.midi,
+    ...(opts.channel !== undefined ? { channel: num(opts.channel, '--channel', 1, 16)! } : {}),
+    ...(opts.transpose !== undefined ? { transpose: num(opts.transpose, '--transpose', -48, 48)! } : {}),
+  };
+  const notesSrc = new NotesSource(mapNotes(notes, mapping));
+
+  // timecode
+  const rate = parseRate(opts.mtcRate ?? preset.clock?.mtcRate ?? (playable.startTimecode && looksDropFrame(playable.startTimecode) ? '29.97df' : '25'));
+  const offsetSec = resolveOffset({ ...(opts.offset ? { offset: opts.offset } : {}), ...(preset.clock?.offset ? { presetOffset: preset.clock.offset } : {}), ...(playable.startTimecode ? { startTimecode: playable.startTimecode } : {}), rate });
+
+  // host time and clock
+  const timer: HostTimer = opts.fast ? new FakeTimer(0) : new RealTimer();
+  const startSec = num(opts.start, '--start', 0, 86400) ?? 0;
+  const playRate = num(opts.rate, '--rate', 0.01, 16) ?? 1;
+  let loop: { startSec: number; endSec: number } | undefined;
+  if (opts.loop) {
+    const m = /^([\d.]+):([\d.]+)$/.exec(opts.loop);
+    if (!m || !(Number(m[2]) > Number(m[1]))) throw new InputError(`--loop "${opts.loop}": expected START:END in seconds, END > START`);
+    loop = { startSec: Number(m[1]), endSec: Number(m[2]) };
+  }
+  const controlled = opts.oscIn !== undefined && opts.oscIn !== false;
+  const endSec = playable.durationSec + 0.25;
+  let clock: Clock;
+  let chase: ChaseClock | undefined;
+  if (clockKind === 'internal') {
+    clock = new InternalClock({ timer, startSec, rate: playRate, ...(loop ? { loop } : {}), ...(controlled ? {} : { endSec }) });
+  } else {
+    const lockFrames = num(opts.lockFrames, '--lock-frames', 1, 100) ?? preset.clock?.lockFrames ?? 4;
+    chase = new ChaseClock({ timer, name: clockKind, lockSec: lockFrames / rate.fps, freewheelSec: num(opts.freewheel, '--freewheel', 0, 5) ?? preset.clock?.freewheelSec ?? 0.25 });
+    clock = chase;
+  }
+
+  // sinks and streams
+  const sinks: Sink[] = [];
+  const sources: EventSource[] = [];
+  const oscPreset = preset.osc ?? {};
+  if (opts.dryRun) sinks.push(new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }));
+  const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined;
+  if (opts.dryRun && wantsMidi) io.stderr('dry run: MIDI outputs are not opened');
+  if (!opts.dryRun) {
+    if (opts.virtual !== undefined && opts.virtual !== false) sinks.push(new MidiPortSink({ virtual: typeof opts.virtual === 'string' ? opts.virtual : (preset.midi?.virtualPortName ?? 'audeo') }));
+    if (opts.midiOut !== undefined) sinks.push(new MidiPortSink({ port: opts.midiOut }));
+    if (opts.mtcOut !== undefined) {
+      sinks.push(new MtcOutSink({ ...portTarget(opts.mtcOut), rate, offsetSec }));
+      sources.push(new MtcSource(rate, offsetSec));
+    }
+  }
+  if (opts.osc !== undefined && opts.osc !== false && !opts.fast) {
+    const { parseHostPort } = await import('../osc/udp');
+    const { OscSink } = await import('./sinks/osc');
+    const target = parseHostPort(typeof opts.osc === 'string' ? opts.osc : (oscPreset.target ?? '127.0.0.1:9000'));
+    const roll = (opts.roll ?? oscPreset.roll ?? false) && playable.roll !== undefined;
+    if ((opts.roll ?? false) && !playable.roll) io.stderr(`warning: ${playable.path} has no roll; --roll ignored`);
+    sinks.push(new OscSink(target, { ...oscPreset, roll }));
+    if (oscPreset.time ?? true) sources.push(new TicksSource(oscPreset.timeRateHz ?? 30));
+    if (roll && playable.roll) sources.push(new RollSource(playable.roll));
+  }
+  if (sinks.length === 0) throw new InputError('nothing to play to; expected --virtual [NAME], --midi-out PORT, --osc [HOST:PORT], --mtc-out PORT or --dry-run');
+
+  const scheduler = new Scheduler({
+    timer,
+    clock,
+    notes: notesSrc,
+    sources,
+    sinks,
+    onSinkFailure: (s, e) => io.stderr(`warning: ${s.name} failed and was silenced: ${e.message}${scheduler.sinks.length ? '; the others keep playing' : ''}`),
+  });
+
+  // exits
+  let finish!: (why: PlayResult['stoppedBy']) => void;
+  const done = new Promise<PlayResult['stoppedBy']>((r) => (finish = r));
+  const cleanups: Array<() => void | Promise<void>> = [];
+  const onSignal = (sig: NodeJS.Signals): void => {
+    scheduler.panic(); // silence first, before anything else
+    io.stderr(`${sig}: all notes off`);
+    process.exitCode = sig === 'SIGINT' ? 130 : 143;
+    finish('signal');
+  };
+  const onFatal = (e: unknown): void => {
+    scheduler.panic();
+    io.stderr(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exitCode = 1;
+    finish('error');
+  };
+  if (io.signals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('uncaughtException', onFatal);
+    process.on('unhandledRejection', onFatal);
+    cleanups.push(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.off('uncaughtException', onFatal);
+      process.off('unhandledRejection', onFatal);
+    });
+  }
+
+  try {
+    await scheduler.start();
+    if (scheduler.sinks.length === 0) throw new SinkError('every output failed to open; nothing to play to');
+    io.stderr(`playing ${playable.path}: ${notesSrc.all.length} notes to ${scheduler.sinks.map((s) => s.name).join(', ')}; clock ${clock.name}`);
+
+    if (chase && clockKind === 'mtc' && opts.mtcIn) {
+      const follower = new MtcFollower(chase, offsetSec);
+      const t = portTarget(opts.mtcIn);
+      const input = await openMtcInput(follower, { port: t.virtual ?? t.port ?? '', virtual: t.virtual !== undefined, nowSec: () => timer.nowSec() });
+      io.stderr(`chasing MTC on ${input.label} (offset ${offsetSec} s)`);
+      cleanups.push(() => input.close());
+    }
+    if (controlled) {
+      const { ControlServer } = await import('../osc/control');
+      const port = typeof opts.oscIn === 'string' ? Number(opts.oscIn) : (oscPreset.controlPort ?? 9001);
+      if (!(port > 0 && port < 65536)) throw new InputError(`--osc-in "${String(opts.oscIn)}": expected a UDP port 1..65535`);
+      const ctl = new ControlServer({
+        port,
+        ...(oscPreset.prefix ? { prefix: oscPreset.prefix } : {}),
+        onWarning: io.stderr,
+        onCommand: (c, hostSec) => {
+          switch (c.kind) {
+            case 'play':
+              return clock.play();
+            case 'stop':
+              return clock.stop();
+            case 'locate':
+              return clock.locate(c.positionSec);
+            case 'rate':
+              return clock.setRate(c.rate);
+            case 'time':
+              if (chase && clockKind === 'osc') chase.feed(c.positionSec, hostSec);
+              return;
+            case 'threshold':
+              if (!playable.roll) return io.stderr('osc-in: threshold ignored: the input has no roll');
+              scheduler.replaceNotes(() => notesSrc.replace(mapNotes(notesAtThreshold(playable.roll!, c.threshold), mapping)));
+              io.stderr(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
+          }
+        },
+      });
+      await ctl.open();
+      io.stderr(`OSC control on 127.0.0.1:${ctl.port}`);
+      cleanups.push(() => ctl.close());
+    }
+
+    if (clockKind === 'internal') {
+      if (!controlled) clock.onChange((s, r) => r === 'stop' && !s.running && finish('end'));
+      clock.play();
+    }
+    const crashAfter = process.env.AUDEO_TEST_THROW_AFTER_SEC; // tests of the uncaught-error path
+    if (crashAfter && io.signals) {
+      const h = setTimeout(() => {
+        throw new Error('AUDEO_TEST_THROW_AFTER_SEC: simulated crash');
+      }, Number(crashAfter) * 1000);
+      cleanups.push(() => clearTimeout(h));
+    }
+    const durationSec = num(opts.duration, '--duration', 0, 1e6);
+    if (durationSec !== undefined && !(timer instanceof FakeTimer)) {
+      const h = setTimeout(() => finish('duration'), durationSec * 1000);
+      cleanups.push(() => clearTimeout(h));
+    }
+    if (timer instanceof FakeTimer) {
+      timer.runAll(durationSec ?? endSec + 1);
+      finish('end');
+    }
+    const stoppedBy = await done;
+    scheduler.panic();
+    return {
+      input: playable.path,
+      kind: playable.kind,
+      notes: notesSrc.all.length,
+      sinks: sinks.map((s) => s.name),
+      failedSinks: scheduler.stats.failedSinks,
+      clock: clock.name,
+      timecode: { rate: rate.id, offsetSec },
+      sent: scheduler.stats.sent,
+      chased: scheduler.stats.chased,
+      latenessMs: latencySummary(scheduler.latenessSec),
+      stoppedBy,
+    };
+  } finally {
+    scheduler.panic();
+    clock.close();
+    for (const c of cleanups.reverse()) await c();
+    await scheduler.close();
+  }
+}

@@ -1,0 +1,147 @@
+/** `audeo play` end to end: dry runs (offline), presets, MIDI input, errors; the CLI's safety on SIGINT/SIGTERM/crash. */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { notesToMidiBytes } from '../../src/core/reference';
+import { runPlay } from '../../src/bridge/play';
+import { listPresetNames, loadPreset } from '../../src/bridge/presets';
+import { decodeOsc } from '../../src/osc/codec';
+import { listenUdp } from '../../src/osc/udp';
+import { cliArgs, makeTake, tmpDir, writeTakeFile } from './helpers';
+
+const n = (pitch: number, onsetSec: number, offsetSec: number, velocity = 100) => ({ pitch, onsetSec, offsetSec, velocity });
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { stdout: (l: string) => out.push(l), stderr: (l: string) => err.push(l) } };
+}
+
+describe('audeo play (library)', () => {
+  it('--dry-run --fast prints every note in time order with the preset mapping', async () => {
+    const dir = tmpDir();
+    const take = writeTakeFile(dir, makeTake([n(60, 0.5, 1), n(64, 0.25, 2, 127), n(108, 1, 1.5)]));
+    const c = io();
+    const r = await runPlay({ input: take, dryRun: true, fast: true, preset: 'generic', transpose: '1', channel: '3' }, c.io);
+    const notes = c.out.filter((l) => /note-(on|off)/.test(l));
+    expect(notes).toEqual([
+      '0.250s note-on  ch3 F4 (65) vel 127',
+      '0.500s note-on  ch3 C#4 (61) vel 100',
+      '1.000s note-off ch3 C#4 (61)',
+      '2.000s note-off ch3 F4 (65)',
+    ]); // 108 + 1 is outside the piano range: dropped
+    expect(r.notes).toBe(2);
+    expect(r.stoppedBy).toBe('end');
+  });
+
+  it('plays a Standard MIDI File and applies the timecode offset from the take', async () => {
+    const dir = tmpDir();
+    const mid = path.join(dir, 'x.mid');
+    writeFileSync(mid, notesToMidiBytes([n(60, 0, 0.5), n(62, 0.5, 1)]));
+    const c = io();
+    const r = await runPlay({ input: mid, dryRun: true, fast: true }, c.io);
+    expect(r.kind).toBe('midi');
+    expect(c.out.filter((l) => l.includes('note-on'))).toHaveLength(2);
+    const take = writeTakeFile(dir, makeTake([n(60, 0, 1)], { source: { path: 'v.mp4', sizeBytes: 0, headSha256: '', durationSec: 1, fps: 29.97, startTimecode: '01:00:00;00' } }));
+    const r2 = await runPlay({ input: take, dryRun: true, fast: true }, io().io);
+    expect(r2.timecode.rate).toBe('29.97df');
+    expect(r2.timecode.offsetSec).toBeCloseTo(3599.9964, 4);
+    const r3 = await runPlay({ input: take, dryRun: true, fast: true, offset: '10:00:00:00', mtcRate: '25' }, io().io);
+    expect(r3.timecode.offsetSec).toBe(36000);
+  });
+
+  it('says what it expected for bad input', async () => {
+    const dir = tmpDir();
+    const take = writeTakeFile(dir, makeTake([n(60, 0, 1)]));
+    await expect(runPlay({ input: take }, io().io)).rejects.toThrow(/nothing to play to/);
+    await expect(runPlay({ input: path.join(dir, 'nope.json'), dryRun: true }, io().io)).rejects.toThrow(/does not exist/);
+    await expect(runPlay({ input: take, dryRun: true, preset: 'cubase' }, io().io)).rejects.toThrow(/ableton/);
+    await expect(runPlay({ input: take, dryRun: true, clock: 'mtc' }, io().io)).rejects.toThrow(/--mtc-in/);
+    writeFileSync(path.join(dir, 'v.mp4'), 'x');
+    await expect(runPlay({ input: path.join(dir, 'v.mp4'), dryRun: true }, io().io)).rejects.toThrow(/audeo extract/);
+  });
+
+  it('a missing MIDI system fails the MIDI sink with a clear error and the others keep playing', async () => {
+    const dir = tmpDir();
+    const take = writeTakeFile(dir, makeTake([n(60, 0, 0.2)]));
+    const c = io();
+    const prev = process.env.AUDEO_MIDI_MODULE;
+    process.env.AUDEO_MIDI_MODULE = path.join(dir, 'no-such-midi-module');
+    try {
+      const r = await runPlay({ input: take, virtual: 'x', osc: '127.0.0.1:9' }, c.io);
+      expect(r.stoppedBy).toBe('end');
+      expect(c.err.join('\n')).toMatch(/midi virtual "x" failed and was silenced: cannot load the MIDI library/);
+    } finally {
+      if (prev === undefined) delete process.env.AUDEO_MIDI_MODULE;
+      else process.env.AUDEO_MIDI_MODULE = prev;
+    }
+  });
+
+  it('every bundled preset matches the schema', async () => {
+    const names = await listPresetNames();
+    expect(names).toEqual(['ableton', 'generic', 'reaper', 'touchdesigner']);
+    for (const name of names) expect((await loadPreset(name)).name).toBe(name);
+    const dir = tmpDir();
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ name: 'bad', description: 'x', midi: { channel: 17, colour: 'red' } }));
+    await expect(loadPreset(path.join(dir, 'bad.json'))).rejects.toThrow(/\$\.midi\.channel: 17 > maximum 16; \$\.midi: unknown property "colour"/);
+  });
+});
+
+/** Spawns the CLI, waits for the first note-on of the held note, sends `signal`, collects everything. */
+function runUntilHeld(args: string[], opts: { signal?: NodeJS.Signals; env?: Record<string, string> } = {}) {
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, cliArgs(...args), { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    let sent = false;
+    const timeout = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`child timed out; stdout:\n${out}\nstderr:\n${err}`));
+    }, 30000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (opts.signal && !sent && out.includes('note-on  ch1 C4 (60)')) {
+        sent = true;
+        setTimeout(() => child.kill(opts.signal), 100);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timeout);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+describe('audeo play (process): never a stuck note', () => {
+  const dir = tmpDir();
+  // C4 held from 0.3 s to 20 s, E4 from 0.35 s to 20 s; the process is interrupted while both are down
+  const take = writeTakeFile(dir, makeTake([n(60, 0.3, 20), n(64, 0.35, 20), n(67, 15, 16)]));
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s: note-offs for held notes and All Notes Off, on the recording and over OSC', async (signal, code) => {
+    const got: Array<{ address: string; args: readonly unknown[] }> = [];
+    const rx = await listenUdp({ port: 0, onDatagram: (b) => { const d = decodeOsc(b); if (d.ok) got.push(...d.messages); } });
+    const r = await runUntilHeld(['play', take, '--dry-run', '--osc', `127.0.0.1:${rx.port}`], { signal });
+    await new Promise((res) => setTimeout(res, 100));
+    await rx.close();
+    expect(r.code).toBe(code);
+    const lines = r.out.trim().split('\n');
+    const firstOff = lines.findIndex((l) => l.includes('note-off'));
+    expect(lines.slice(firstOff)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), expect.stringContaining('note-off ch1 E4 (64)'), 'all-notes-off ch 1']);
+    expect(r.err).toContain(`${signal}: all notes off`);
+    const notes = got.filter((m) => m.address === '/audeo/note').map((m) => m.args);
+    expect(notes).toEqual([[60, 100, 1], [64, 100, 1], [60, 0, 1], [64, 0, 1]]);
+    expect(got.some((m) => m.address === '/audeo/allnotesoff' && m.args[0] === 1)).toBe(true);
+    expect(got.filter((m) => m.address === '/audeo/key/60').map((m) => m.args[0])).toEqual([100 / 127, 0].map((x) => Math.fround(x)));
+  });
+
+  it('an uncaught error: all notes off first, exit code 1', async () => {
+    const r = await runUntilHeld(['play', take, '--dry-run'], { env: { AUDEO_TEST_THROW_AFTER_SEC: '0.8' } });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('simulated crash');
+    expect(r.out.trim().split('\n').slice(-3)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), expect.stringContaining('note-off ch1 E4 (64)'), 'all-notes-off ch 1']);
+  });
+});
