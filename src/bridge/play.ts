@@ -151,7 +151,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
     clock = new InternalClock({ timer, startSec, rate: playRate, ...(loop ? { loop } : {}), ...(controlled ? {} : { endSec }) });
   } else {
     const lockFrames = num(opts.lockFrames, '--lock-frames', 1, 100) ?? preset.clock?.lockFrames ?? 4;
-    chase = new ChaseClock({ timer, name: clockKind, lockSec: lockFrames / rate.fps, freewheelSec: num(opts.freewheel, '--freewheel', 0, 5) ?? preset.clock?.freewheelSec ?? 0.25 });
+    chase = new ChaseClock({ timer, name: clockKind, lockSec: lockFrames / rate.fps, freewheelSec: num(opts.freewheel, '--freewheel', 0, 5) ?? preset.clock?.freewheelSec ?? 0.4 });
     clock = chase;
   }
 

@@ -12,7 +12,7 @@ export interface ChaseOptions {
   name?: string;
   /** Samples must agree over this span before playing (MTC: lockFrames / fps). Default 0.1 s. */
   lockSec?: number;
-  /** Keep running this long without samples, then stop. Default 0.25 s. */
+  /** Keep running this long without samples, then stop. Default 0.4 s. */
   freewheelSec?: number;
   /** A sample this far from the prediction is a jump (locate). Default 0.1 s. */
   jumpSec?: number;
@@ -44,7 +44,7 @@ export class ChaseClock extends ClockBase implements Clock {
     this.timer = opts.timer;
     this.name = opts.name ?? 'chase';
     this.lockSec = opts.lockSec ?? 0.1;
-    this.freewheelSec = opts.freewheelSec ?? 0.25;
+    this.freewheelSec = opts.freewheelSec ?? 0.4;
     this.jumpSec = opts.jumpSec ?? 0.1;
     this.toleranceSec = opts.toleranceSec ?? 0.02;
     this.smoothing = opts.smoothing ?? 0.2;

@@ -25,7 +25,7 @@ export function register(program: Command): void {
     .option('--threshold <t>', 're-decode the take\'s roll at this threshold')
     .option('--roll', 'stream the raw per-frame probabilities on /audeo/roll')
     .option('--lock-frames <n>', 'MTC/OSC chase: frames of consistent timecode before playing (default 4)')
-    .option('--freewheel <sec>', 'MTC/OSC chase: keep running through drop-outs this long (default 0.25)')
+    .option('--freewheel <sec>', 'MTC/OSC chase: keep running through drop-outs this long (default 0.4)')
     .option('--dry-run', 'print the timed events instead of opening MIDI ports')
     .option('--fast', 'with --dry-run: run on a simulated clock, as fast as possible')
     .option('--duration <sec>', 'stop after this many seconds')
