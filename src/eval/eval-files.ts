@@ -82,11 +82,7 @@ export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalF
     if (!enc) throw new InputError(`--roll ${opts.roll}: the prediction ${pred.file} has no ${opts.roll} roll${pred.take ? '' : ' (it is not a Take)'}`);
     estRoll = decodeRoll(enc);
     const frames = Math.max(estRoll.frames, Math.ceil((endSec(ref.notes) - estRoll.startSec) * estRoll.fps) + 1);
-    refRoll = notesToBinaryRoll(
-      ref.notes.map((n) => ({ ...n, onsetSec: n.onsetSec - estRoll.startSec, offsetSec: n.offsetSec - estRoll.startSec })),
-      { fps: estRoll.fps, frames },
-    );
-    refRoll = { ...refRoll, startSec: estRoll.startSec };
+    refRoll = notesToBinaryRoll(ref.notes, { fps: estRoll.fps, frames, startSec: estRoll.startSec });
     threshold = opts.threshold;
     frameSource = `the prediction's ${opts.roll} roll at ${estRoll.fps} fps, threshold ${threshold}`;
   } else {
