@@ -6,7 +6,7 @@ import { noteMetrics } from '../../src/core/metrics';
 import { parseMidiNotes } from '../../src/core/reference';
 import { decodeRoll, parseTake } from '../../src/core/take';
 import type { NoteEvent } from '../../src/core/types';
-import { synthNotes, wavBytes } from './synth';
+import { synthNotes, wavBytes } from '../../src/eval/additive-synth';
 
 const n = (pitch: number, onsetSec: number, durSec: number): NoteEvent => ({ pitch, onsetSec, offsetSec: onsetSec + durSec, velocity: 100 });
 // A short phrase: a rising arpeggio, then a chord, then a low and a high note.
