@@ -1,0 +1,98 @@
+"""Video2Roll networks, data windows, sampler and augmentation (random tensors; no rendered data needed)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from audeo_training.geometry import all_key_spans
+from audeo_training.video2roll import data as D
+from audeo_training.video2roll.models import build, key_pooling_matrix
+
+
+@pytest.mark.parametrize("arch", ["strip", "paper", "resnet18"])
+def test_shapes_and_gradients(arch: str) -> None:
+    torch.manual_seed(0)
+    m = build(arch)
+    x = torch.rand(2, 5, 100, 900)
+    y = m(x)
+    assert y.shape == (2, 88)
+    y.mean().backward()
+    assert all(p.grad is not None for p in m.parameters() if p.requires_grad)
+
+
+def test_paper_net_stage_sizes_match_the_notes() -> None:
+    m = build("paper")
+    x1, x2, x3, x4 = m.trunk(torch.rand(1, 5, 100, 900))
+    assert [tuple(t.shape[2:]) for t in (x1, x2, x3, x4)] == [(25, 225), (13, 113), (7, 57), (4, 29)]
+
+
+def test_key_pooling_matrix_reads_each_key_at_its_canonical_x() -> None:
+    m = key_pooling_matrix(225)
+    assert m.shape == (88, 225)
+    np.testing.assert_allclose(m.sum(axis=1), 1.0, atol=1e-6)
+    cols = (np.arange(225) + 0.5) / 225
+    for k, s in enumerate(all_key_spans()):
+        centre = float((m[k] * cols).sum())
+        assert abs(centre - s.xc) < 0.6 / 225  # weighted centre within about half a column of the key centre
+
+
+def test_strip_net_is_local_in_x() -> None:
+    """A change at the far left of the strip must not move the logits of the top octave (receptive field < strip)."""
+    torch.manual_seed(0)
+    m = build("strip").eval()
+    x = torch.rand(1, 5, 100, 900)
+    x2 = x.clone()
+    x2[..., :40] = 0
+    with torch.no_grad():
+        a, b = m(x), m(x2)
+    assert torch.allclose(a[0, -12:], b[0, -12:], atol=1e-5)
+    assert not torch.allclose(a[0, :3], b[0, :3], atol=1e-5)
+
+
+def test_windows_repeat_edge_frames() -> None:
+    strips = np.arange(4, dtype=np.uint8)[:, None, None] * np.ones((1, 2, 3), np.uint8)
+    assert [int(w[0, 0]) for w in D.window(strips, 0)] == [0, 0, 0, 1, 2]
+    assert [int(w[0, 0]) for w in D.window(strips, 3)] == [1, 2, 3, 3, 3]
+    cw = D.clip_windows(strips)
+    assert cw.shape == (4, 5, 2, 3)
+    np.testing.assert_array_equal(cw[1], D.window(strips, 1))
+
+
+def _clips(rng: np.random.Generator) -> list[D.Clip]:
+    kd = np.zeros((50, 88), np.uint8)
+    kd[10:12, 0] = 1  # a rare key: 2 frames of 100
+    kd[20:40, 40] = 1
+    return [D.Clip(rng.integers(0, 255, (50, 100, 900), dtype=np.uint8), kd), D.Clip(np.zeros((50, 100, 900), np.uint8), np.zeros((50, 88), np.uint8))]
+
+
+def test_balanced_sampler_shows_rare_keys() -> None:
+    rng = np.random.default_rng(0)
+    clips = _clips(rng)
+    s = D.BalancedSampler(clips, rng, balanced=1.0)
+    draws = [s.draw() for _ in range(3000)]
+    rare = sum(1 for c, t in draws if clips[c].keydown[t, 0])
+    assert 900 < rare < 1100  # 3 classes present (key 0, key 40, silence): about a third each
+    u = D.BalancedSampler(clips, rng, balanced=0.0)
+    rare_u = sum(1 for c, t in (u.draw() for _ in range(3000)) if clips[c].keydown[t, 0])
+    assert rare_u < 150
+
+
+def test_augment_keeps_range_and_shape_and_varies() -> None:
+    rng = np.random.default_rng(1)
+    win = rng.integers(0, 255, (5, 100, 900), dtype=np.uint8)
+    a = D.augment(win, rng, D.AugmentConfig())
+    b = D.augment(win, rng, D.AugmentConfig())
+    assert a.shape == (5, 100, 900) and a.dtype == np.float32
+    assert 0.0 <= a.min() and a.max() <= 1.0
+    assert not np.allclose(a, b)
+    x, y = D.batch(_clips(rng), D.BalancedSampler(_clips(rng), rng), 4, rng, None)
+    assert x.shape == (4, 5, 100, 900) and y.shape == (4, 88)
+
+
+def test_load_split_skips_unreadable_shards(tmp_path: Path) -> None:
+    np.savez(tmp_path / "clip-00000.npz", strips=np.zeros((3, 100, 900), np.uint8), keydown=np.zeros((3, 88), np.uint8))
+    (tmp_path / "clip-00001.npz").write_bytes(b"PK\x03\x04 half written")
+    clips = D.load_split(tmp_path)
+    assert len(clips) == 1
