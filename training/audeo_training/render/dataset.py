@@ -18,71 +18,20 @@ from pathlib import Path
 import numpy as np
 
 from ..cards import git_commit
-from ..midi_sources import Note, Performance, load_midi, performances
-from . import labels as L
-from .scene import Canvas, base_keyboard, draw_hands, hand_poses, press_keys
-from .strip import light_field, strip_affine, to_strip
-from .style import Style, sample_style
+from ..midi_sources import Performance, load_midi, performances
+from .clip import render_strip_clip_full
 
 FPS = 25.0
 
 
-def hands_of_notes(notes: list[Note]) -> list[int]:
-    """0 = left hand, 1 = right: split at the middle of what sounds around each note (one hand spans <~ an octave+)."""
-    out = []
-    onsets = np.array([n.onset for n in notes])
-    pitches = np.array([n.pitch for n in notes])
-    for n in notes:
-        near = (np.abs(onsets - n.onset) < 1.5)
-        lo, hi = pitches[near].min(), pitches[near].max()
-        if hi - lo < 10:
-            out.append(1 if n.pitch >= 55 else 0)
-        else:
-            out.append(1 if n.pitch >= (lo + hi) / 2 else 0)
-    return out
-
-
-def hand_roll(notes: list[Note], hands: list[int], frames: int) -> np.ndarray:
-    roll = np.full((frames, 88), -1, np.int8)
-    for n, h in zip(notes, hands):
-        a, b = L.frame_span(n.onset, n.offset, FPS)
-        roll[max(a, 0) : min(b, frames), n.pitch - 21] = h
-    return roll
-
-
-def render_canvas_frames(
-    notes: list[Note], frames: int, st: Style, cv: Canvas, rng: np.random.Generator, keydown: np.ndarray
-) -> "list[np.ndarray]":
-    """RGB canvases, one per frame (notes relative to the clip start)."""
-    base = base_keyboard(cv, st)
-    hands = hands_of_notes(notes) if notes else []
-    hroll = hand_roll(notes, hands, frames)
-    poses = hand_poses(cv, st, keydown.astype(bool), hroll, rng)
-    out = []
-    for t in range(frames):
-        img = base.copy()
-        press_keys(img, cv, st, keydown[t].astype(bool))
-        draw_hands(img, cv, st, poses[t])
-        out.append(img)
-    return out
-
-
 def render_strip_clip(
-    perf: Performance, start: float, seconds: float, style_seed: int, *, clean: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, Style]:
-    """strips uint8 [T,100,900], keydown uint8 [T,88], sounding uint8 [T,88], and the style used."""
-    rng = np.random.default_rng(style_seed)
-    st = sample_style(rng, clean=clean)
-    frames = int(round(seconds * FPS))
-    keydown, sounding = L.rolls(perf.notes, perf.pedal, start, frames, FPS)
-    notes = L.clip_notes(perf.notes, start, seconds)
-    cv = Canvas.at_scale(float(rng.uniform(0.7, 1.3)))
-    affine = strip_affine(cv, st)
-    light = light_field(st)
-    strips = np.empty((frames, 100, 900), np.uint8)
-    for t, img in enumerate(render_canvas_frames(notes, frames, st, cv, rng, keydown)):
-        strips[t] = to_strip(img, cv, st, affine, light, rng)
-    return strips, keydown, sounding, st
+    piece: Performance | str | Path, start_sec: float, seconds: float, style_seed: int, *, clean: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """strips uint8 [T,100,900], keydown uint8 [T,88], sounding uint8 [T,88] for `seconds` of a performance from
+    `start_sec` (T = round(seconds * 25)). `piece`: a Performance, or a MIDI path. Same seed = same arrays."""
+    perf = piece if isinstance(piece, Performance) else load_midi(Path(piece))
+    strips, keydown, sounding, _ = render_strip_clip_full(perf, start_sec, seconds, style_seed, clean=clean)
+    return strips, keydown, sounding
 
 
 def pick_clip(files: list[Path], rng: np.random.Generator, seconds: float) -> tuple[Path, Performance, float]:
@@ -101,9 +50,12 @@ def _job(args: tuple[int, str, float, int, str]) -> dict[str, object]:
     files = performances(split)
     f, perf, start = pick_clip(files, rng, seconds)
     style_seed = int(rng.integers(2**31))
-    strips, keydown, sounding, st = render_strip_clip(perf, start, seconds, style_seed)
+    strips, keydown, sounding, plan = render_strip_clip_full(perf, start, seconds, style_seed)
     np.savez(Path(out) / f"clip-{i:05d}.npz", strips=strips, keydown=keydown, sounding=sounding)
-    return {"clip": i, "midi": str(f), "start": start, "styleSeed": style_seed, "style": st.to_json(), "frames": int(len(strips))}
+    return {
+        "clip": i, "midi": str(f), "start": start, "styleSeed": style_seed, "style": plan.style.to_json(),
+        "camera": plan.camera.to_json(), "frames": int(len(strips)),
+    }
 
 
 def main() -> None:

@@ -1,128 +1,215 @@
-"""Drawing a top view of the keyboard and the hands on a canonical canvas.
+"""Drawing the piano seen from above, and the hands, on a canonical canvas (the keyboard's own plane).
 
-Canvas coordinates: the keys region spans x in [0, W) (all 52 white keys, canonical geometry of ../geometry.py) and
-rows [top, top + L) from the back of the keys to the white keys' front edge. Above it: the fallboard / piano body;
-below it: the player's side (hands, forearms, lap). Strips and full frames are both cut or warped from this canvas.
+Canvas coordinates (OpenCV pixel centres): the keys span x in [side, side + width) (the 52 white keys, canonical
+geometry of ../geometry.py) and rows [top, top + length) from the back of the keys to the white keys' front edge.
+Above: fallboard / piano body; left and right: the cheeks; below: key slip, then the player's side (lap, floor).
+The camera warps this canvas into the frame (camera.py); hands are drawn on it too (they are roughly in that plane,
+seen from above). Works on RGB (H, W, 3) or gray (H, W) images: colours go through `Ink`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import cv2
 import numpy as np
 
 from ..geometry import BLACK_LENGTH, all_key_spans
-from .style import Style
+from .camera import PHYS_ASPECT
+from .style import RGB, Style
 
 SPANS = all_key_spans()
 BLACK = np.array([s.black for s in SPANS])
 XC = np.array([s.xc for s in SPANS])
+X0 = np.array([s.x0 for s in SPANS])
+X1 = np.array([s.x1 for s in SPANS])
+
+
+class Ink:
+    """Colour conversion for the image mode: RGB tuples, or gray scalars (ITU-R 601 luma, as cv2's RGB2GRAY)."""
+
+    def __init__(self, gray: bool) -> None:
+        self.gray = gray
+
+    def __call__(self, rgb: tuple[float, float, float] | RGB, f: float = 1.0) -> tuple[float, ...] | float:
+        r, g, b = (min(255.0, max(0.0, c * f)) for c in rgb)
+        if self.gray:
+            return float(0.299 * r + 0.587 * g + 0.114 * b)
+        return (r, g, b)
 
 
 @dataclass(frozen=True)
 class Canvas:
     width: int  # keys width in px
     length: int  # white key length in px
-    top: int  # rows of body above the keys
-    bottom: int  # rows below the keys (player's side)
+    side: int  # px left and right of the keys (cheeks)
+    top: int  # rows above the keys
+    bottom: int  # rows below the keys' front edge
 
     @property
     def height(self) -> int:
         return self.top + self.length + self.bottom
 
+    @property
+    def full_width(self) -> int:
+        return self.width + 2 * self.side
+
+    @property
+    def wk(self) -> float:
+        return self.width / 52.0
+
     @staticmethod
-    def at_scale(scale: float) -> "Canvas":
-        L = int(round(100 * scale))
-        return Canvas(width=int(round(900 * scale)), length=L, top=int(round(0.4 * L)), bottom=int(round(1.2 * L)))
+    def for_width(width: int, key_aspect: float = 1.0) -> "Canvas":
+        length = int(round(width / PHYS_ASPECT * key_aspect))
+        return Canvas(width=width, length=length, side=int(round(0.05 * width)), top=int(round(1.3 * length)), bottom=int(round(3.6 * length)))
+
+    def key_corners(self) -> np.ndarray:
+        """The keys' rectangle in continuous canvas px: back-left, back-right, front-right, front-left."""
+        x0, x1, y0, y1 = self.side, self.side + self.width, self.top, self.top + self.length
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float64)
+
+    def kx(self, u: float | np.ndarray) -> np.ndarray:
+        """Canvas x (continuous) of keyboard coordinate u in [0, 1]."""
+        return self.side + np.asarray(u, np.float64) * self.width
 
 
-def _mul(img: np.ndarray, f: float) -> np.ndarray:
+def _mul(img: np.ndarray, f: float | np.ndarray) -> np.ndarray:
     return np.clip(img.astype(np.float32) * f, 0, 255).astype(np.uint8)
 
 
-def base_keyboard(cv: Canvas, st: Style) -> np.ndarray:
-    """The unpressed keyboard with body above and floor below: uint8 [H, W, 3]."""
-    img = np.empty((cv.height, cv.width, 3), np.uint8)
-    img[:] = st.floor_rgb
-    img[: cv.top] = st.body_rgb
+def base_keyboard(cv: Canvas, st: Style, gray: bool) -> np.ndarray:
+    """The unpressed piano (no hands): uint8 [H, W, 3] or [H, W]."""
+    ink = Ink(gray)
+    shape = (cv.height, cv.full_width) if gray else (cv.height, cv.full_width, 3)
+    img = np.empty(shape, np.uint8)
+    L, W = cv.length, cv.full_width
+    y0, y1 = cv.top, cv.top + L
+    # floor, lap in the middle
+    img[:] = ink(st.floor_rgb)
+    lap_w = int(0.42 * cv.width)
+    cv2.ellipse(img, (W // 2, y1 + int(3.8 * L)), (lap_w // 2, int(2.6 * L)), 0, 0, 360, ink(st.lap_rgb), -1)  # type: ignore[call-overload]
+    # body above the keys
+    img[:y1 + int(0.08 * L)] = ink(st.body_rgb)
+    if st.piano == "digital":
+        # control panel strip, a little lighter, well behind the keys
+        img[int(0.15 * L) : int(0.55 * L), cv.side : cv.side + cv.width] = ink(st.body_rgb, 1.35)
+    elif st.piano == "grand":
+        # glossy fallboard: a faint blurred reflection of the keys
+        refl_h = int(0.5 * L)
+        img[y0 - refl_h : y0, cv.side : cv.side + cv.width] = ink(st.fallboard_rgb)
+    else:  # upright: the fallboard stands up, seen as a band; music desk edge above
+        img[y0 - int(0.9 * L) : y0 - int(0.75 * L), :] = ink(st.body_rgb, 1.25)
+    img[y0 - int(0.35 * L) : y0, cv.side : cv.side + cv.width] = ink(st.fallboard_rgb)
     if st.felt:
-        img[cv.top - max(2, cv.length // 25) : cv.top] = (120, 20, 25)
-    y0, y1 = cv.top, cv.top + cv.length
-    img[y0:y1] = st.white_rgb
-    # a soft shading along the key length (keys are lit from the front)
-    shade = np.linspace(0.9, 1.02, cv.length, dtype=np.float32)[:, None, None]
-    img[y0:y1] = np.clip(img[y0:y1].astype(np.float32) * shade, 0, 255).astype(np.uint8)
-    gap = max(1, cv.width // 600)
+        img[y0 - max(2, L // 22) : y0, cv.side : cv.side + cv.width] = ink(st.felt_rgb)
+    # white keys: a soft gradient along their length (lit from the front/above)
+    keys = np.empty((L, cv.width) if gray else (L, cv.width, 3), np.float32)
+    keys[:] = ink(st.white_rgb)
+    shade = np.linspace(0.9, 1.0, L, dtype=np.float32)
+    keys *= shade[:, None] if gray else shade[:, None, None]
+    img[y0:y1, cv.side : cv.side + cv.width] = np.clip(keys, 0, 255).astype(np.uint8)
+    gap = max(1.0, cv.wk * 0.07)
+    gap_col = ink(st.white_rgb, 1.0 - st.gap_level)
     for s in SPANS:
-        if not s.black:
-            x = int(round(s.x0 * cv.width))
-            img[y0:y1, max(0, x - gap // 2) : x + (gap + 1) // 2] = st.gap_level
-    # front edge of the white keys: a thin darker lip, then the key slip (body colour)
-    lip = max(1, cv.length // 30)
-    img[y1 - lip : y1] = _mul(img[y1 - lip : y1], 0.8)
-    img[y1 : y1 + max(1, cv.length // 20)] = st.body_rgb
+        if not s.black and s.x0 > 0:
+            x = cv.kx(s.x0)
+            _vband(img, y0, y1, x - gap / 2, x + gap / 2, gap_col)
+    # front lip of the white keys, then the key slip (body colour)
+    lip = max(1, L // 28)
+    img[y1 - lip : y1, cv.side : cv.side + cv.width] = _mul(img[y1 - lip : y1, cv.side : cv.side + cv.width], 0.82)
     for s in SPANS:
         if s.black:
-            _draw_black(img, cv, st, s.x0, s.x1, pressed=False)
+            draw_black(img, cv, st, ink, s.x0, s.x1, pressed=False)
     return img
 
 
-def _draw_black(img: np.ndarray, cv: Canvas, st: Style, x0f: float, x1f: float, *, pressed: bool) -> None:
+def _vband(img: np.ndarray, y0: int, y1: int, xa: float, xb: float, col: object) -> None:
+    """A vertical band [xa, xb) (continuous px), anti-aliased at its two edges."""
+    ia, ib = int(np.floor(xa)), int(np.floor(xb))
+    if ib <= ia:
+        fa = xb - xa
+        _blend_col(img, y0, y1, ia, fa, col)
+        return
+    _blend_col(img, y0, y1, ia, 1 - (xa - ia), col)
+    if ib > ia + 1:
+        img[y0:y1, ia + 1 : ib] = col
+    _blend_col(img, y0, y1, ib, xb - ib, col)
+
+
+def _blend_col(img: np.ndarray, y0: int, y1: int, x: int, f: float, col: object) -> None:
+    if f <= 0 or x < 0 or x >= img.shape[1]:
+        return
+    c = np.asarray(col, np.float32)
+    img[y0:y1, x] = np.clip(img[y0:y1, x].astype(np.float32) * (1 - f) + c * f, 0, 255).astype(np.uint8)
+
+
+def draw_black(img: np.ndarray, cv: Canvas, st: Style, ink: Ink, x0f: float, x1f: float, *, pressed: bool) -> None:
+    L = cv.length
     y0 = cv.top
-    length = int(round(BLACK_LENGTH * cv.length * (0.95 if pressed else 1.0)))
-    x0, x1 = int(round(x0f * cv.width)), int(round(x1f * cv.width))
-    lvl = st.black_level
-    img[y0 : y0 + length, x0:x1] = lvl
-    # shadow the black key casts on the white keys in front of it
-    sh = max(1, cv.length // 25)
-    img[y0 + length : y0 + length + sh, x0:x1] = _mul(img[y0 + length : y0 + length + sh, x0:x1], 0.7)
+    length = BLACK_LENGTH * L * (0.96 if pressed else 1.0)
+    xa, xb = float(cv.kx(x0f)), float(cv.kx(x1f))
+    # shadow the black key casts on the white keys in front of it, and along its sides
+    sh = max(1, int(L * (0.02 if pressed else 0.035)))
+    yb = int(round(y0 + length))
+    img[yb : yb + sh, int(xa) : int(np.ceil(xb))] = _mul(img[yb : yb + sh, int(xa) : int(np.ceil(xb))], 0.72)
+    body = ink(st.black_rgb, 0.8 if pressed else 1.0)
+    _vband(img, y0, yb, xa, xb, body)
+    hl = st.black_highlight * (0.35 if pressed else 1.0)
+    top_col = ink(tuple(c + (150 - c) * hl for c in st.black_rgb))  # type: ignore[arg-type]
     if not pressed:
-        # lit bevel at the front and a faint highlight along the top
-        hl = int(lvl + (120 - lvl) * st.black_highlight)
-        bev = max(2, cv.length // 14)
-        img[y0 + length - bev : y0 + length, x0:x1] = hl
-        w = max(1, (x1 - x0) // 5)
-        img[y0 : y0 + length - bev, x0 + w : x0 + 2 * w] = int(lvl + (hl - lvl) * 0.5)
+        # lit bevel at the front, and the key's top surface a bit lighter in its middle
+        bev = max(2, int(L * 0.07))
+        _vband(img, yb - bev, yb, xa, xb, top_col)
+        w = (xb - xa)
+        mid_col = ink(tuple(c + (150 - c) * hl * 0.45 for c in st.black_rgb))  # type: ignore[arg-type]
+        _vband(img, y0 + int(0.05 * L), yb - bev, xa + 0.2 * w, xb - 0.2 * w, mid_col)
     else:
-        bev = max(1, cv.length // 30)
-        img[y0 + length - bev : y0 + length, x0:x1] = int(lvl + 0.5 * (lvl + 20))
+        bev = max(1, int(L * 0.025))
+        _vband(img, yb - bev, yb, xa, xb, top_col)
 
 
-def press_keys(img: np.ndarray, cv: Canvas, st: Style, down: np.ndarray) -> None:
-    """Draws the keys in `down` (bool [88]) pressed, in place."""
-    y0, y1 = cv.top, cv.top + cv.length
-    for k in np.flatnonzero(down):
-        s = SPANS[k]
-        if s.black:
-            # the black key drops: its bevel highlight vanishes and it looks shorter
-            x0, x1 = int(round(s.x0 * cv.width)), int(round(s.x1 * cv.width))
-            img[y0 : y0 + int(BLACK_LENGTH * cv.length) + max(1, cv.length // 25), x0:x1] = _mul(
-                img[y0 : y0 + int(BLACK_LENGTH * cv.length) + max(1, cv.length // 25), x0:x1], 1.0
-            )
-            _redraw_white_under(img, cv, st, s.x0, s.x1)
-            _draw_black(img, cv, st, s.x0, s.x1, pressed=True)
-        else:
-            x0, x1 = int(round(s.x0 * cv.width)) + 1, int(round(s.x1 * cv.width))
-            front = int(round(cv.length * 0.12))
-            region = img[y0:y1, x0:x1].astype(np.float32)
-            region *= 0.93
-            ramp = np.linspace(1.0, 0.55, front, dtype=np.float32)[:, None, None]
-            region[-front:] *= ramp
-            img[y0:y1, x0:x1] = np.clip(region, 0, 255).astype(np.uint8)
-            # the key slip shows in front of the lowered key
-            img[y1 - max(1, cv.length // 40) : y1, x0:x1] = st.body_rgb
-            # re-draw neighbouring black keys that overlap this white key
-            for j in (k - 1, k + 1):
-                if 0 <= j < 88 and SPANS[j].black:
-                    _draw_black(img, cv, st, SPANS[j].x0, SPANS[j].x1, pressed=bool(down[j]))
-
-
-def _redraw_white_under(img: np.ndarray, cv: Canvas, st: Style, x0f: float, x1f: float) -> None:
-    y0 = cv.top
-    x0, x1 = int(round(x0f * cv.width)), int(round(x1f * cv.width))
-    n = int(BLACK_LENGTH * cv.length) + max(1, cv.length // 25)
-    img[y0 : y0 + n, x0:x1] = st.white_rgb
+def press_keys(img: np.ndarray, cv: Canvas, st: Style, ink: Ink, down: np.ndarray, base: np.ndarray) -> None:
+    """Draws the keys in `down` (bool [88]) pressed, in place (img starts as a copy of `base`)."""
+    L = cv.length
+    y0, y1 = cv.top, cv.top + L
+    ks = np.flatnonzero(down)
+    if len(ks) == 0:
+        return
+    redraw_black: set[int] = set()
+    for k in ks:
+        if BLACK[k]:
+            redraw_black.add(int(k))
+            continue
+        xa, xb = int(np.ceil(cv.kx(X0[k]))), int(np.floor(cv.kx(X1[k])))
+        xa, xb = xa + 1, max(xa + 2, xb)
+        region = img[y0:y1, xa:xb].astype(np.float32)
+        region *= 0.94
+        front = max(2, int(round(L * 0.14)))
+        ramp = np.linspace(1.0, 0.6, front, dtype=np.float32)
+        region[-front:] *= ramp[:, None] if img.ndim == 2 else ramp[:, None, None]
+        img[y0:y1, xa:xb] = np.clip(region, 0, 255).astype(np.uint8)
+        # the sides of the neighbours show: darker gap lines
+        img[y0:y1, xa - 1 : xa] = _mul(img[y0:y1, xa - 1 : xa], 0.6)
+        img[y0:y1, xb : xb + 1] = _mul(img[y0:y1, xb : xb + 1], 0.75)
+        # the key slip shows in front of the lowered key
+        img[y1 - max(1, L // 30) : y1, xa:xb] = ink(st.body_rgb)
+        for j in (k - 1, k + 1):
+            if 0 <= j < 88 and BLACK[j]:
+                redraw_black.add(int(j))
+    for j in sorted(redraw_black):
+        if down[j]:
+            # restore what is under the black key (white keys + shadow region) before drawing it lowered
+            xa, xb = int(np.floor(cv.kx(X0[j]))), int(np.ceil(cv.kx(X1[j]))) + 1
+            n = int(BLACK_LENGTH * L) + max(2, int(L * 0.04))
+            keep = img[y0 : y0 + n, xa:xb].copy()
+            img[y0 : y0 + n, xa:xb] = base[y0 : y0 + n, xa:xb]
+            # keep the darkening of pressed white neighbours (their pixels differ from base outside the key)
+            mask = np.zeros(keep.shape[:2], bool)
+            bx0, bx1 = cv.kx(X0[j]) - xa, cv.kx(X1[j]) - xa
+            mask[:, max(0, int(bx0) - 1) : int(np.ceil(bx1)) + 1] = True
+            img[y0 : y0 + n, xa:xb][~mask] = keep[~mask]
+        draw_black(img, cv, st, ink, float(X0[j]), float(X1[j]), pressed=bool(down[j]))
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -131,21 +218,43 @@ def _redraw_white_under(img: np.ndarray, cv: Canvas, st: Style, x0f: float, x1f:
 
 @dataclass
 class HandPose:
-    centre: float  # x of the hand centre in canvas px
-    tips: np.ndarray  # [5, 2] fingertip (x, y) in canvas px; finger 0 = thumb
+    centre: float  # canvas x of the hand centre (knuckle line middle)
+    tips: np.ndarray  # [5, 2] fingertip (x, y) canvas px; finger 0 = thumb
+    pressing: np.ndarray  # [5] bool
     right: bool
+    visible: bool = True
+
+
+def _rest_offsets(right: bool, spacing: float) -> np.ndarray:
+    """x offsets of the fingers' rest positions from the hand centre (thumb .. little finger)."""
+    o = np.array([-2.25, -1.05, 0.0, 1.0, 1.95]) * spacing
+    return o if right else -o
+
+
+def _assign(xs: np.ndarray, rest: np.ndarray) -> list[int]:
+    """Order-preserving finger choice for keys at xs (sorted thumb->little side), minimising squared distance."""
+    n = min(len(xs), 5)
+    best: tuple[float, tuple[int, ...]] = (float("inf"), tuple(range(n)))
+    for combo in combinations(range(5), n):
+        cost = float(((rest[list(combo)] - xs[:n]) ** 2).sum())
+        if cost < best[0]:
+            best = (cost, combo)
+    return list(best[1])
 
 
 def hand_poses(
     cv: Canvas, st: Style, keydown: np.ndarray, hand_of_key: np.ndarray, rng: np.random.Generator
 ) -> list[list[HandPose]]:
-    """Per frame, the two hands' poses. keydown: [T, 88] bool; hand_of_key: [T, 88] int (0 left, 1 right, -1 none)."""
+    """Per frame, both hands' poses. keydown: [T, 88] bool; hand_of_key: [T, 88] int8 (0 left, 1 right, -1 none)."""
     T = keydown.shape[0]
-    wk = cv.width / 52.0
-    spacing = 1.2 * wk * st.hand_scale
-    xk = XC * cv.width
+    wk = cv.wk * st.hand_scale
+    spacing = 1.05 * wk
+    xk = cv.kx(XC)
+    L = cv.length
     out: list[list[HandPose]] = [[] for _ in range(T)]
+    y_front = cv.top + L
     for hand in (0, 1):
+        right = hand == 1
         mask = keydown & (hand_of_key == hand)
         target = np.full(T, np.nan)
         for t in range(T):
@@ -154,87 +263,144 @@ def hand_poses(
                 target[t] = xk[ks].mean()
         idx = np.flatnonzero(~np.isnan(target))
         if len(idx) == 0:
-            default = cv.width * (0.35 if hand == 0 else 0.62) + rng.normal(0, wk * 3)
-            target[:] = default
+            target[:] = cv.kx(0.36 if hand == 0 else 0.6) + rng.normal(0, wk * 4)
         else:
             target = np.interp(np.arange(T), idx, target[idx])
-        # smooth: hands glide between positions
+        # smooth both ways: hands glide and anticipate the next position
         sm = np.copy(target)
         for t in range(1, T):
-            sm[t] = 0.55 * sm[t - 1] + 0.45 * target[t]
+            sm[t] = 0.5 * sm[t - 1] + 0.5 * target[t]
         for t in range(T - 2, -1, -1):
             sm[t] = 0.5 * sm[t] + 0.5 * sm[t + 1]
-        right = hand == 1
-        order = np.arange(5) - 2 if right else 2 - np.arange(5)
+        rest = _rest_offsets(right, spacing)
+        rest_y = y_front - L * np.array([0.02, 0.16, 0.2, 0.17, 0.1])
+        wobble = rng.normal(0, 0.05, (5,)) * L
         for t in range(T):
             c = float(sm[t])
-            rest_x = c + order * spacing
-            rest_y = cv.top + cv.length * (0.98 + np.array([0.25, 0.05, 0.0, 0.03, 0.12]))
-            tips = np.stack([rest_x, rest_y], 1).astype(np.float64)
-            tips[:, 0] += rng.normal(0, wk * 0.08, 5)
+            tips = np.stack([c + rest, rest_y + wobble], 1).astype(np.float64)
+            pressing = np.zeros(5, bool)
             ks = np.flatnonzero(mask[t])
             if len(ks):
-                ks = ks[np.argsort(xk[ks])]
-                if not right:
-                    ks = ks[::-1]
-                n = min(len(ks), 5)
-                fingers = [0] if n == 1 else list(np.round(np.linspace(0, 4, n)).astype(int))
-                if n == 1:
-                    fingers = [int(np.argmin(np.abs(rest_x - xk[ks[0]])))]
-                for f, k in zip(fingers, ks[:n]):
+                order = np.argsort(xk[ks]) if right else np.argsort(-xk[ks])
+                ks = ks[order][:5]
+                rx = c + rest
+                fingers = _assign(xk[ks], rx)
+                for f, k in zip(fingers, ks):
                     tips[f, 0] = xk[k]
-                    tips[f, 1] = cv.top + cv.length * (0.5 if BLACK[k] else 0.8) + rng.normal(0, cv.length * 0.02)
-            out[t].append(HandPose(c, tips, right))
+                    depth = 0.48 if BLACK[k] else (0.74 if f > 0 else 0.8)
+                    tips[f, 1] = cv.top + L * depth
+                    pressing[f] = True
+                # neighbours of pressing fingers follow a bit (fingers don't cross)
+                for f in range(5):
+                    if not pressing[f]:
+                        tips[f, 0] = 0.6 * tips[f, 0] + 0.4 * (c + rest[f])
+            tips[:, 0] += rng.normal(0, wk * 0.04, 5)
+            out[t].append(HandPose(c, tips, pressing, right))
     return out
 
 
-def draw_hands(img: np.ndarray, cv: Canvas, st: Style, poses: list[HandPose]) -> None:
-    wk = cv.width / 52.0
-    thick = max(2, int(round(0.8 * wk * st.hand_scale)))
-    skin = tuple(int(c) for c in st.skin_rgb)
-    dark = tuple(int(c * 0.7) for c in st.skin_rgb)
-    sleeve = tuple(int(c) for c in st.sleeve_rgb)
-    # a soft shadow first: the hand silhouette, shifted and darkened
-    shadow = np.zeros(img.shape[:2], np.uint8)
-    for p in poses:
-        _hand_shape(shadow, cv, p, 255, 255, 255, thick, wk)
-    dx = int(round(st.light_dir * wk * 0.6))
-    dy = -int(round(abs(st.light_dir) * wk * 0.4)) - 1
-    shadow = np.roll(np.roll(shadow, dx, axis=1), dy, axis=0)
-    m = (shadow > 0)[..., None]
-    np.copyto(img, (img.astype(np.float32) * 0.72).astype(np.uint8), where=m)
-    for p in poses:
-        _hand_shape(img, cv, p, dark, skin, sleeve, thick, wk, st.sleeve_reach)
-
-
-def _hand_shape(
-    img: np.ndarray, cv: Canvas, p: HandPose, outline: object, fill: object, sleeve: object, thick: int, wk: float,
-    sleeve_reach: float = 0.0,
-) -> None:
+def _hand_geometry(cv: Canvas, st: Style, p: HandPose) -> dict[str, np.ndarray]:
+    L = cv.length
+    wk = cv.wk * st.hand_scale
+    side = 1.0 if p.right else -1.0
     c = p.centre
-    palm_y = cv.top + cv.length * 1.42
-    knuckle_y = cv.top + cv.length * 1.12
-    side = 1 if p.right else -1
-    # forearm towards the player, a bit outward
-    arm_x = c + side * wk * 1.5
-    w_arm = int(wk * 4.2)
-    pts = np.array(
-        [[c - w_arm / 2, palm_y], [c + w_arm / 2, palm_y], [arm_x + w_arm / 2 + side * wk, img.shape[0] + 5], [arm_x - w_arm / 2 + side * wk, img.shape[0] + 5]],
-        np.int32,
+    y_front = cv.top + L
+    knuckle_y = y_front + 0.28 * L
+    rest = _rest_offsets(p.right, 1.0 * wk)
+    knuckles = np.stack([c + rest * 0.95, np.full(5, knuckle_y)], 1)
+    knuckles[0] = [c + rest[0] * 0.75, y_front + 0.78 * L]  # thumb base, low on the hand
+    knuckles[4, 1] += 0.08 * L
+    knuckles[3, 1] += 0.02 * L
+    wrist_c = np.array([c + side * 0.5 * wk, y_front + 1.25 * L])
+    # the forearm points towards the player's shoulder
+    shoulder = np.array([cv.kx(0.5) + side * 0.16 * cv.width, y_front + 6.5 * L])
+    d = shoulder - wrist_c
+    d /= np.linalg.norm(d)
+    n = np.array([-d[1], d[0]])
+    ww = 1.35 * wk
+    elbow = wrist_c + d * 4.0 * L
+    palm_pts = np.array(
+        [
+            knuckles[1] + [-side * 0.45 * wk, -0.06 * L], knuckles[2] + [0, -0.08 * L], knuckles[4] + [side * 0.5 * wk, -0.02 * L],
+            knuckles[4] + [side * 0.45 * wk, 0.25 * L], knuckles[0] + [-side * 0.3 * wk, 0.1 * L],
+            wrist_c + n * ww * 1.1, wrist_c - n * ww * 1.1,
+        ]
     )
-    cv2.fillConvexPoly(img, pts, fill)  # type: ignore[call-overload]
-    if sleeve_reach > 0:
-        ys = palm_y + (img.shape[0] - palm_y) * (1 - sleeve_reach) + cv.length * 0.15
-        sp = np.array([[pts[3][0] - 2, img.shape[0] + 5], [pts[2][0] + 2, img.shape[0] + 5], [pts[2][0] + 2, ys], [pts[3][0] - 2, ys]], np.int32)
-        cv2.fillConvexPoly(img, sp, sleeve)  # type: ignore[call-overload]
-    cv2.ellipse(img, (int(c), int(palm_y)), (int(wk * 2.6), int(cv.length * 0.38)), 0, 0, 360, fill, -1)  # type: ignore[call-overload]
+    palm = cv2.convexHull(palm_pts.astype(np.float32)).reshape(-1, 2).astype(np.float64)
+    arm = np.array([wrist_c + n * ww, wrist_c - n * ww, elbow - n * ww * 1.5, elbow + n * ww * 1.5])
+    return {"knuckles": knuckles, "palm": palm, "arm": arm, "wrist": wrist_c, "dir": d, "n": n, "ww": np.array([ww])}
+
+
+def draw_hands(img: np.ndarray, cv: Canvas, st: Style, ink: Ink, poses: list[HandPose]) -> None:
+    """Hands, fingers, forearms, sleeves and their shadows, in place."""
+    if not poses:
+        return
+    wk = cv.wk * st.hand_scale
+    fw = max(2, int(round(st.finger_width * wk)))
+    geos = [_hand_geometry(cv, st, p) for p in poses]
+    # shadows: the hand silhouette offset towards the light's opposite, darkening what is under it
+    if st.shadow_strength > 0.02:
+        pts = np.concatenate([np.concatenate([g["palm"], p.tips]) for g, p in zip(geos, poses)])
+        off = np.array([st.shadow_dx * cv.wk, st.shadow_dy * cv.length])
+        x0 = int(max(0, pts[:, 0].min() + min(0, off[0]) - 2 * fw))
+        x1 = int(min(img.shape[1], pts[:, 0].max() + max(0, off[0]) + 2 * fw))
+        y0 = int(max(0, pts[:, 1].min() + min(0, off[1]) - 2 * fw))
+        y1 = int(min(img.shape[0], pts[:, 1].max() + max(0, off[1]) + 2 * fw))
+        if x1 > x0 and y1 > y0:
+            m = np.zeros((y1 - y0, x1 - x0), np.uint8)
+            o = np.array([x0, y0]) - off
+            for g, p in zip(geos, poses):
+                _silhouette(m, g, p, fw, o, 255)
+            k = max(3, (fw // 2) * 2 + 1)
+            m = cv2.blur(m, (k, k))
+            f = 1.0 - st.shadow_strength * (m.astype(np.float32) / 255.0)
+            sub = img[y0:y1, x0:x1]
+            sub[:] = _mul(sub, f if img.ndim == 2 else f[..., None])
+    skin = ink(st.skin_rgb)
+    dark = ink(st.skin_rgb, 0.72)
+    light = ink(st.skin_rgb, 1.12)
+    sleeve = ink(st.sleeve_rgb)
+    for g, p in zip(geos, poses):
+        arm = g["arm"]
+        _poly(img, arm, skin)
+        if st.sleeve_start < 1.0:
+            a = g["wrist"] + g["dir"] * 4.0 * cv.length * st.sleeve_start
+            n, ww = g["n"], float(g["ww"][0]) * 1.6
+            _poly(img, np.array([a + n * ww, a - n * ww, arm[2] - n * ww * 0.4, arm[3] + n * ww * 0.4]), sleeve)
+        _poly(img, g["palm"], skin)
+        kn = g["knuckles"]
+        for f in range(5):
+            w = fw + (2 if f == 0 else 0) - (1 if f == 4 else 0)
+            a, b = kn[f], p.tips[f]
+            _line(img, a, b, dark, w + 2)
+            _line(img, a, b, skin, w)
+        for f in range(5):
+            a, b = kn[f], p.tips[f]
+            # a highlight along the finger's back, and the nail at the tip
+            _line(img, a + (b - a) * 0.15, b - (b - a) * 0.12, light, max(1, (fw + (2 if f == 0 else 0)) // 3))
+            _line(img, b - (b - a) * 0.06, b, ink(st.skin_rgb, 1.2), max(1, fw // 2))
+        # knuckle ridge
+        for f in range(1, 5):
+            cv2.circle(img, _pt(kn[f]), max(1, fw // 3), light, -1, cv2.LINE_AA)  # type: ignore[call-overload]
+
+
+def _silhouette(m: np.ndarray, g: dict[str, np.ndarray], p: HandPose, fw: int, origin: np.ndarray, v: int) -> None:
+    _poly(m, g["palm"] - origin, v)
+    _poly(m, g["arm"] - origin, v)
     for f in range(5):
-        tip = p.tips[f]
-        kx = c + (f - 2 if p.right else 2 - f) * wk * 1.05
-        ky = knuckle_y + (cv.length * 0.22 if f == 0 else 0)
-        if f == 0:
-            kx = c - side * wk * 2.2
-        a, b = (int(kx), int(ky)), (int(tip[0]), int(tip[1]))
-        w = thick + (2 if f == 0 else 0)
-        cv2.line(img, a, b, outline, w + 2)  # type: ignore[call-overload]
-        cv2.line(img, a, b, fill, w)  # type: ignore[call-overload]
+        _line(m, g["knuckles"][f] - origin, p.tips[f] - origin, v, fw + 2)
+
+
+_SHIFT = 4
+
+
+def _pt(p: np.ndarray) -> tuple[int, int]:
+    return int(round(p[0] * (1 << _SHIFT))), int(round(p[1] * (1 << _SHIFT)))
+
+
+def _poly(img: np.ndarray, pts: np.ndarray, col: object) -> None:
+    cv2.fillConvexPoly(img, np.round(pts * (1 << _SHIFT)).astype(np.int32), col, cv2.LINE_AA, _SHIFT)  # type: ignore[call-overload]
+
+
+def _line(img: np.ndarray, a: np.ndarray, b: np.ndarray, col: object, w: int) -> None:
+    cv2.line(img, _pt(a), _pt(b), col, int(w), cv2.LINE_AA, _SHIFT)  # type: ignore[call-overload]

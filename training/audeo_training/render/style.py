@@ -1,4 +1,8 @@
-"""Domain randomisation: one Style per clip, drawn from a seeded generator."""
+"""Domain randomisation: one Style (what the piano, hands, room and camera image look like) per clip, seeded.
+
+`clean=True` gives the typical look used for the demo sample: a black digital/grand piano, even light, mild
+compression; everything else is drawn from ranges wide enough to cover the real videos in ../shared/data/video/.
+"""
 
 from __future__ import annotations
 
@@ -6,82 +10,112 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+RGB = tuple[int, int, int]
+
 
 @dataclass(frozen=True)
 class Style:
-    body_rgb: tuple[int, int, int]  # piano body / fallboard colour
-    felt: bool  # red felt strip at the back of the keys (grand pianos)
-    white_rgb: tuple[int, int, int]
-    black_level: int  # 10..60
+    piano: str  # "digital" | "grand" | "upright"
+    body_rgb: RGB  # piano body / cheeks / key slip
+    fallboard_rgb: RGB  # the strip behind the keys
+    felt: bool  # red felt line at the back of the keys
+    felt_rgb: RGB
+    white_rgb: RGB
+    black_rgb: RGB
     black_highlight: float  # 0..1: light reflected on black keys' tops
-    gap_level: int  # white-key gap darkness
-    skin_rgb: tuple[int, int, int]
-    sleeve_rgb: tuple[int, int, int]
-    sleeve_reach: float  # how far the sleeve comes up the forearm, 0..1
-    floor_rgb: tuple[int, int, int]  # what is in front of the keys (lap, floor)
+    gap_level: float  # 0..1: darkness of the gaps between white keys (1 = black)
+    key_aspect: float  # white key length multiplier (brands differ, and the camera foreshortens)
+    skin_rgb: RGB
+    sleeve_rgb: RGB
+    sleeve_start: float  # 0..1 along the forearm (0 = at the wrist), > 1 = bare arms
     hand_scale: float
-    gain: float  # brightness
+    finger_width: float  # in white-key widths
+    floor_rgb: RGB  # the floor in front of the piano
+    lap_rgb: RGB  # the player's lap / trousers
+    bg_kind: str  # "plain" | "clutter" | "sheet"
+    bg_rgb: RGB
+    bg_seed: int
+    gain: float
     contrast: float
     gamma: float
-    light_slope: float  # lighting gradient across the keyboard
-    light_dir: float  # shadow offset direction
-    noise_sigma: float
-    resolution: float  # camera resolution relative to the strip (down/up-sample factor)
-    motion_blur: int  # 0 = none, else kernel size
-    jpeg_quality: int
-    visible_u: tuple[float, float]  # part of the keyboard in view (partial keyboards)
-    jitter: tuple[float, float, float, float, float]  # locator error: dx (white keys), dy, sx, sy, rot (deg)
+    white_balance: tuple[float, float, float]
+    light_x: float  # lighting gradient across the frame
+    light_y: float
+    vignette: float
+    shadow_strength: float  # 0..1 darkening under the hands' shadows
+    shadow_dx: float  # shadow offset in white-key widths
+    shadow_dy: float  # in key lengths
+    noise_sigma: float  # gray levels
+    blur_sigma: float  # defocus / soft camera, px
+    motion_blur: int  # 0 = none, else horizontal kernel length in px
+    jpeg_quality: int  # 96+ = no compression artefacts
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
-def _rgb(rng: np.random.Generator, base: tuple[int, int, int], spread: int) -> tuple[int, int, int]:
-    v = np.clip(np.array(base) + rng.integers(-spread, spread + 1, 3), 0, 255)
+def _rgb(rng: np.random.Generator, base: tuple[int, ...], spread: int) -> RGB:
+    v = np.clip(np.array(base[:3]) + rng.integers(-spread, spread + 1, 3), 0, 255)
     return (int(v[0]), int(v[1]), int(v[2]))
 
 
-SKINS = [(236, 200, 170), (224, 172, 135), (198, 134, 98), (141, 85, 55), (95, 60, 40), (250, 215, 190)]
-BODIES = [(15, 15, 18), (30, 28, 28), (90, 55, 30), (60, 35, 20), (200, 200, 200), (50, 50, 55)]
+def _any_rgb(rng: np.random.Generator, lo: int = 0, hi: int = 256) -> RGB:
+    v = rng.integers(lo, hi, 3)
+    return (int(v[0]), int(v[1]), int(v[2]))
+
+
+SKINS: list[RGB] = [(236, 200, 170), (224, 172, 135), (198, 134, 98), (141, 85, 55), (95, 60, 40), (250, 215, 190), (210, 160, 125)]
+BLACK_BODY: RGB = (18, 18, 20)
+WOOD_BODIES: list[RGB] = [(90, 55, 30), (60, 35, 20), (120, 75, 40), (45, 28, 20)]
+OTHER_BODIES: list[RGB] = [(200, 200, 200), (235, 235, 230), (55, 55, 60), (30, 30, 34)]
 
 
 def sample_style(rng: np.random.Generator, *, clean: bool = False) -> Style:
-    body = BODIES[int(rng.integers(len(BODIES)))]
-    partial = (not clean) and rng.random() < 0.35
-    if partial:
-        width = rng.uniform(0.3, 0.85)
-        u0 = rng.uniform(0.0, 1.0 - width)
-        visible = (float(u0), float(u0 + width))
+    piano = "digital" if clean else str(rng.choice(["digital", "grand", "upright"], p=[0.45, 0.35, 0.2]))
+    r = rng.random()
+    if clean or r < 0.6:
+        body = _rgb(rng, BLACK_BODY, 8)
+    elif r < 0.85:
+        body = _rgb(rng, WOOD_BODIES[int(rng.integers(len(WOOD_BODIES)))], 12)
     else:
-        visible = (0.0, 1.0)
+        body = _rgb(rng, OTHER_BODIES[int(rng.integers(len(OTHER_BODIES)))], 10)
+    fallboard = _rgb(rng, tuple(int(c * rng.uniform(0.6, 1.1)) for c in body), 6)
+    skin = _rgb(rng, SKINS[int(rng.integers(len(SKINS)))], 14)
     j = 0.0 if clean else 1.0
+    bare = rng.random() < (0.5 if clean else 0.3)
     return Style(
-        body_rgb=_rgb(rng, body, 12),
-        felt=bool(rng.random() < 0.4),
-        white_rgb=_rgb(rng, (238, 236, 228), 14),
-        black_level=int(rng.integers(8, 55)),
-        black_highlight=float(rng.uniform(0.1, 0.9)),
-        gap_level=int(rng.integers(40, 150)),
-        skin_rgb=_rgb(rng, SKINS[int(rng.integers(len(SKINS)))], 15),
-        sleeve_rgb=_rgb(rng, tuple(int(x) for x in rng.integers(0, 256, 3)), 0),  # type: ignore[arg-type]
-        sleeve_reach=float(rng.uniform(0.0, 1.0)),
-        floor_rgb=_rgb(rng, tuple(int(x) for x in rng.integers(20, 200, 3)), 0),  # type: ignore[arg-type]
-        hand_scale=float(rng.uniform(0.9, 1.12)),
-        gain=float(rng.uniform(0.75, 1.15)) if not clean else 1.0,
-        contrast=float(rng.uniform(0.75, 1.2)) if not clean else 1.0,
-        gamma=float(rng.uniform(0.8, 1.25)) if not clean else 1.0,
-        light_slope=float(rng.uniform(-0.25, 0.25)) * j,
-        light_dir=float(rng.uniform(-1, 1)),
-        noise_sigma=float(rng.uniform(0, 7)) * j,
-        resolution=float(rng.uniform(0.35, 1.0)) if not clean else 0.8,
-        motion_blur=int(rng.choice([0, 0, 0, 3, 5])) if not clean else 0,
-        jpeg_quality=int(rng.integers(25, 96)) if not clean else 90,
-        visible_u=visible,
-        jitter=(
-            float(rng.normal(0, 0.25)) * j,
-            float(rng.normal(0, 0.03)) * j,
-            float(rng.normal(0, 0.012)) * j,
-            float(rng.normal(0, 0.05)) * j,
-            float(rng.normal(0, 0.4)) * j,
-        ),
+        piano=piano,
+        body_rgb=body,
+        fallboard_rgb=fallboard,
+        felt=bool(rng.random() < (0.7 if piano == "grand" else 0.3)),
+        felt_rgb=_rgb(rng, (130, 25, 30), 25),
+        white_rgb=_rgb(rng, (238, 236, 228), 12) if clean else _rgb(rng, (232, 230, 222), 22),
+        black_rgb=_rgb(rng, (22, 22, 24), 8) if clean else _rgb(rng, (28, 26, 26), 18),
+        black_highlight=float(rng.uniform(0.2, 0.6) if clean else rng.uniform(0.05, 0.9)),
+        gap_level=float(rng.uniform(0.35, 0.8)),
+        key_aspect=float(rng.uniform(0.95, 1.05) if clean else rng.uniform(0.85, 1.15)),
+        skin_rgb=skin,
+        sleeve_rgb=_any_rgb(rng),
+        sleeve_start=float(rng.uniform(1.1, 1.5) if bare else rng.uniform(0.15, 0.9)),
+        hand_scale=float(rng.uniform(0.95, 1.05) if clean else rng.uniform(0.85, 1.15)),
+        finger_width=float(rng.uniform(0.62, 0.78)),
+        floor_rgb=_any_rgb(rng, 20, 200),
+        lap_rgb=_any_rgb(rng, 10, 120),
+        bg_kind="plain" if clean else str(rng.choice(["plain", "clutter", "sheet"], p=[0.3, 0.5, 0.2])),
+        bg_rgb=_any_rgb(rng, 10, 90) if clean else _any_rgb(rng, 0, 256),
+        bg_seed=int(rng.integers(2**31)),
+        gain=float(rng.uniform(0.7, 1.2)) if not clean else 1.0,
+        contrast=float(rng.uniform(0.7, 1.25)) if not clean else 1.0,
+        gamma=float(rng.uniform(0.75, 1.3)) if not clean else 1.0,
+        white_balance=(1.0, 1.0, 1.0) if clean else tuple(float(x) for x in rng.uniform(0.85, 1.15, 3)),  # type: ignore[arg-type]
+        light_x=float(rng.uniform(-0.3, 0.3)) * j,
+        light_y=float(rng.uniform(-0.3, 0.3)) * j,
+        vignette=float(rng.uniform(0, 0.35)) * j,
+        shadow_strength=float(rng.uniform(0.15, 0.3) if clean else rng.uniform(0.0, 0.55)),
+        shadow_dx=float(rng.uniform(-0.6, 0.6)),
+        shadow_dy=float(rng.uniform(-0.15, 0.05)),
+        noise_sigma=float(rng.uniform(0, 8)) * j,
+        blur_sigma=float(rng.choice([0.0, 0.0, 0.6, 1.0, 1.6])) * j,
+        motion_blur=int(rng.choice([0, 0, 0, 0, 3, 5])) if not clean else 0,
+        jpeg_quality=int(rng.integers(20, 96)) if not clean else 92,
     )
