@@ -98,8 +98,12 @@ def plan_clip(perf: Performance, start: float, seconds: float, style_seed: int, 
 class ClipRenderer:
     """Renders the frames of one planned clip, either whole RGB frames or just the part around the keyboard (gray)."""
 
-    def __init__(self, plan: ClipPlan, rng: np.random.Generator, *, gray: bool, crop_to_keyboard: bool, extra_corners: np.ndarray | None = None) -> None:
+    def __init__(
+        self, plan: ClipPlan, rng: np.random.Generator, *, gray: bool, crop_to_keyboard: bool,
+        extra_corners: np.ndarray | None = None, hands: bool = True,
+    ) -> None:
         self.plan, self.rng, self.gray = plan, rng, gray
+        cv2.setRNGSeed(int(rng.integers(2**31)))  # cv2.randn (noise) draws from OpenCV's own generator
         st, cam = plan.style, plan.camera
         self.ink = Ink(gray)
         cw = int(np.clip(round(cam.keyboard_px * 1.1), 480, 2000))
@@ -131,9 +135,8 @@ class ClipRenderer:
         lut = np.arange(256, dtype=np.float32) / 255.0
         lut = np.clip((np.power(lut, st.gamma) - 0.5) * st.contrast + 0.5, 0, 1)
         self.lut = (lut * 255 + 0.5).astype(np.uint8)
-        hands = hands_of_notes(plan.notes)
-        hroll = hand_roll(plan.notes, hands, plan.frames)
-        self.poses = hand_poses(self.cv, st, plan.keydown.astype(bool), hroll, rng)
+        hroll = hand_roll(plan.notes, hands_of_notes(plan.notes), plan.frames)
+        self.poses = hand_poses(self.cv, st, plan.keydown.astype(bool), hroll, rng) if hands else [[] for _ in range(plan.frames)]
         self.noise = np.empty(self.bg.shape, np.int16)
 
     def canvas(self, t: int) -> np.ndarray:
@@ -164,15 +167,16 @@ class ClipRenderer:
         return out
 
 
-def render_strips(plan: ClipPlan, rng: np.random.Generator) -> np.ndarray:
+def render_strips(plan: ClipPlan, rng: np.random.Generator, *, jitter: bool = True, hands: bool = True) -> np.ndarray:
     """strips uint8 [T, 100, 900]: each frame rectified through slightly wrong corners (one error per clip, plus a
     little per-frame wobble, as a tracked locator)."""
-    corners = jitter_corners(rng, plan.camera)
-    wobble = max(0.2, plan.camera.keyboard_px / 900.0 * 0.3)
-    r = ClipRenderer(plan, rng, gray=True, crop_to_keyboard=True, extra_corners=corners + np.array([[-3 * wobble, -3 * wobble], [3 * wobble, 3 * wobble], [3 * wobble, 3 * wobble], [-3 * wobble, 3 * wobble]]))
+    corners = jitter_corners(rng, plan.camera) if jitter else plan.camera.corners.copy()
+    wobble = max(0.2, plan.camera.keyboard_px / 900.0 * 0.3) if jitter else 0.0
+    pad = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], np.float64) * (3 * wobble + 2)
+    r = ClipRenderer(plan, rng, gray=True, crop_to_keyboard=True, extra_corners=corners + pad, hands=hands)
     strips = np.empty((plan.frames, 100, 900), np.uint8)
     for t in range(plan.frames):
-        c = corners + rng.normal(0, wobble, (4, 2)) * 0.3
+        c = corners + rng.normal(0, wobble, (4, 2)) * 0.3 if jitter else corners
         strips[t] = rectify(r.frame(t), c, r.origin)
     return strips
 

@@ -13,12 +13,13 @@ import argparse
 import json
 import multiprocessing as mp
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ..cards import git_commit
-from ..midi_sources import Performance, load_midi, performances
+from ..midi_sources import DATA_ROOT, Performance, load_midi, performances
 from .clip import render_strip_clip_full
 
 FPS = 25.0
@@ -34,28 +35,76 @@ def render_strip_clip(
     return strips, keydown, sounding
 
 
+@lru_cache(maxsize=64)
+def _load(path: str) -> Performance:
+    return load_midi(Path(path))
+
+
 def pick_clip(files: list[Path], rng: np.random.Generator, seconds: float) -> tuple[Path, Performance, float]:
-    while True:
+    for _ in range(1000):
         f = files[int(rng.integers(len(files)))]
-        perf = load_midi(f)
+        perf = _load(str(f))
         if perf.duration > seconds + 2 and len(perf.notes) > 10:
             first = perf.notes[0].onset
             start = float(rng.uniform(first, max(first, perf.duration - seconds - 1)))
             return f, perf, start
+    raise ValueError(f"no performance longer than {seconds + 2} s with > 10 notes among {len(files)} files")
 
 
-def _job(args: tuple[int, str, float, int, str]) -> dict[str, object]:
-    i, split, seconds, seed, out = args
+def _rel(f: Path) -> str:
+    try:
+        return str(f.resolve().relative_to(DATA_ROOT.resolve()))
+    except ValueError:
+        return str(f)
+
+
+def _job(args: tuple[int, list[str], float, int, str]) -> dict[str, object]:
+    i, files, seconds, seed, out = args
     rng = np.random.default_rng([seed, i])
-    files = performances(split)
-    f, perf, start = pick_clip(files, rng, seconds)
+    f, perf, start = pick_clip([Path(x) for x in files], rng, seconds)
     style_seed = int(rng.integers(2**31))
     strips, keydown, sounding, plan = render_strip_clip_full(perf, start, seconds, style_seed)
     np.savez(Path(out) / f"clip-{i:05d}.npz", strips=strips, keydown=keydown, sounding=sounding)
     return {
-        "clip": i, "midi": str(f), "start": start, "styleSeed": style_seed, "style": plan.style.to_json(),
+        "clip": i, "midi": _rel(f), "start": round(start, 4), "styleSeed": style_seed, "style": plan.style.to_json(),
         "camera": plan.camera.to_json(), "frames": int(len(strips)),
+        "keydownFrames": int(keydown.sum()), "soundingFrames": int(sounding.sum()),
     }
+
+
+def write_shards(split: str, clips: int, seconds: float, seed: int, out_root: Path, *, workers: int = 1,
+                 files: list[Path] | None = None, log: bool = True) -> dict[str, object]:
+    """Renders `clips` clips of `split` into out_root/split/clip-XXXXX.npz + manifest.json; returns the manifest.
+    `files`: the performances to draw from (default: all of the split's pieces present under DATA_ROOT)."""
+    out = out_root / split
+    out.mkdir(parents=True, exist_ok=True)
+    pool_files = [str(f) for f in (files if files is not None else performances(split))]
+    if not pool_files:
+        raise FileNotFoundError(f"no MIDI performances for split {split!r} under {DATA_ROOT}/midi")
+    jobs = [(i, pool_files, seconds, seed, str(out)) for i in range(clips)]
+    t0 = time.time()
+    done: list[dict[str, object]] = []
+    if workers > 1:
+        with mp.Pool(workers) as pool:
+            for c in pool.imap(_job, jobs):
+                done.append(c)
+                if log and len(done) % 10 == 0:
+                    print(f"{len(done)}/{clips} clips, {time.time() - t0:.0f} s", flush=True)
+    else:
+        for j in jobs:
+            done.append(_job(j))
+            if log and len(done) % 10 == 0:
+                print(f"{len(done)}/{clips} clips, {time.time() - t0:.0f} s", flush=True)
+    wall = time.time() - t0
+    frames = sum(int(c["frames"]) for c in done)  # type: ignore[call-overload]
+    manifest: dict[str, object] = {
+        "split": split, "seed": seed, "seconds": seconds, "fps": FPS, "workers": workers, "clips": done,
+        "counts": {"clips": len(done), "frames": frames, "performancesInSplit": len(pool_files)},
+        "pieces": sorted({str(c["midi"]) for c in done}),
+        "commit": git_commit(), "wallSec": round(wall, 2), "stripsPerSec": round(frames / max(wall, 1e-9), 2),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    return manifest
 
 
 def main() -> None:
@@ -67,27 +116,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--out", type=Path, required=True)
     a = ap.parse_args()
-    out = a.out / a.split
-    out.mkdir(parents=True, exist_ok=True)
-    jobs = [(i, a.split, a.seconds, a.seed, str(out)) for i in range(a.clips)]
-    t0 = time.time()
-    if a.workers > 1:
-        with mp.Pool(a.workers) as pool:
-            clips = list(pool.imap(_job, jobs))
-    else:
-        clips = []
-        for j in jobs:
-            clips.append(_job(j))
-            if len(clips) % 10 == 0:
-                print(f"{len(clips)}/{a.clips} clips, {time.time() - t0:.0f} s", flush=True)
-    wall = time.time() - t0
-    frames = sum(int(c["frames"]) for c in clips)  # type: ignore[call-overload]
-    manifest = {
-        "split": a.split, "seed": a.seed, "seconds": a.seconds, "fps": FPS, "clips": clips, "frames": frames,
-        "commit": git_commit(), "wallSec": wall, "stripsPerSec": frames / wall,
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    print(f"{frames} strips in {wall:.0f} s ({frames / wall:.1f} strips/s)")
+    m = write_shards(a.split, a.clips, a.seconds, a.seed, a.out, workers=a.workers)
+    c = m["counts"]
+    print(f"{c['frames']} strips in {m['wallSec']} s ({m['stripsPerSec']} strips/s) -> {a.out / a.split}")  # type: ignore[index]
 
 
 if __name__ == "__main__":
