@@ -48,7 +48,17 @@ export interface Take {
   /** `transcriber`: an audio transcriber (basic-pitch) that made pseudo ground truth from the soundtrack (`audeo label`). */
   readonly models: { readonly video2roll?: TakeModelRef; readonly roll2midi?: TakeModelRef; readonly transcriber?: TakeModelRef };
   /** Keyboard geometry used: the crop box in source pixels and the MIDI note of the leftmost visible key. */
-  readonly keyboard?: { readonly box: readonly [number, number, number, number]; readonly lowestMidi: number; readonly highestMidi: number };
+  readonly keyboard?: {
+    readonly box: readonly [number, number, number, number];
+    readonly lowestMidi: number;
+    readonly highestMidi: number;
+    /** Strip (u, v in [0,1], whole 88-key keyboard) -> source pixel homography, 3x3 row-major (audeo extract). */
+    readonly homography?: readonly number[];
+    /** Locator confidence 0..1; absent when the user gave the geometry. */
+    readonly confidence?: number;
+  };
+  /** Human-readable notes about how the take was made, e.g. a stage that was skipped (audeo extract). */
+  readonly notices?: readonly string[];
   readonly threshold: number;
   readonly rolls: { readonly video2roll?: EncodedRoll; readonly roll2midi?: EncodedRoll; readonly transcriber?: EncodedRoll };
   readonly notes: readonly NoteEvent[];

@@ -1,0 +1,299 @@
+/**
+ * The streaming extraction: video -> gray frames (ffmpeg, model fps) -> keyboard strip -> Video2Roll (batched
+ * 5-frame windows) -> Roll2Midi (overlapping windows) -> notes -> Take. The Take is checkpointed atomically every
+ * few seconds of video; a run that finds a matching incomplete Take resumes after its last finished frame.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs } from 'node:fs';
+import { InputError, KeyboardNotFoundError, ModelError } from '../core/errors';
+import { rollToNotes } from '../core/notes';
+import { decodeRoll, encodeRoll, TAKE_FORMAT, TAKE_VERSION, type Take, type TakeModelRef, type TakeSource } from '../core/take';
+import type { Roll } from '../core/types';
+import { readTake, writeTake } from '../io/take-file';
+import { firstFrameSec, sampleFrames, streamFrames } from './frames';
+import type { GrayFrame, KeyboardLocation, LocateOptions } from './locator-types';
+import { loadModel, type LoadedModel } from './models';
+import { probeVideo, type VideoInfo } from './probe';
+import { buildStripMap, rectify } from './rectify';
+import { Roll2MidiRunner, Video2RollRunner } from './runners';
+import { stackIndices } from './windows';
+
+export type LocateFn = (frames: GrayFrame[], opts: LocateOptions) => KeyboardLocation | Promise<KeyboardLocation>;
+
+export interface ExtractProgress {
+  readonly stage: 'probe' | 'locate' | 'video2roll' | 'roll2midi' | 'done';
+  readonly framesDone: number;
+  readonly framesTotal: number;
+}
+
+export interface ExtractOptions {
+  /** Video2Roll model NAME[@VERSION]; default: models/index.json's default. */
+  readonly model?: string;
+  /** Roll2Midi model NAME[@VERSION], or 'none' to skip the stage; default: the index's default, skipped if none. */
+  readonly refiner?: string;
+  /** models/ folder (default: the package's). */
+  readonly modelsRoot?: string;
+  /** Keyboard search box in source pixels. */
+  readonly crop?: [number, number, number, number];
+  /** MIDI note of the leftmost fully visible white key (partial keyboards). */
+  readonly lowestKey?: number;
+  /** Note threshold; default: the card's thresholds.default, else 0.4. */
+  readonly threshold?: number;
+  /** Checkpoint/resume file. Without it the Take is only returned. */
+  readonly takePath?: string;
+  /** Checkpoint interval in seconds of video (default 10). */
+  readonly checkpointSec?: number;
+  /** Windows per Video2Roll batch (default 8). */
+  readonly batch?: number;
+  /** onnxruntime intra-op threads (default 2). */
+  readonly threads?: number;
+  /** Keyboard locator (default: src/extractor/keyboard's locateKeyboard). */
+  readonly locate?: LocateFn;
+  /** Sample frames given to the locator (default 5). */
+  readonly locateFrames?: number;
+  readonly onProgress?: (p: ExtractProgress) => void;
+  /** Stop after this many video2roll frames, leaving an incomplete checkpoint (for tests of resume). */
+  readonly stopAfterFrames?: number;
+}
+
+const MIB = 1 << 20;
+
+async function headSha256(file: string): Promise<string> {
+  const h = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(MIB);
+    const { bytesRead } = await h.read(buf, 0, MIB, 0);
+    return createHash('sha256').update(buf.subarray(0, bytesRead)).digest('hex');
+  } finally {
+    await h.close();
+  }
+}
+
+function modelRef(m: LoadedModel): TakeModelRef {
+  return { name: m.card.name, version: m.card.version, sha256: m.card.sha256 };
+}
+
+function sameRef(a: TakeModelRef | undefined, b: TakeModelRef | undefined): boolean {
+  return (!a && !b) || (!!a && !!b && a.name === b.name && a.version === b.version && a.sha256 === b.sha256);
+}
+
+/** An incomplete Take at `file` for this very source and these models, or undefined. */
+async function resumable(file: string | undefined, source: TakeSource, v2r: TakeModelRef): Promise<Take | undefined> {
+  if (!file || !existsSync(file)) return undefined;
+  try {
+    const t = await readTake(file);
+    const ok =
+      !t.progress.complete &&
+      t.source.sizeBytes === source.sizeBytes &&
+      t.source.headSha256 === source.headSha256 &&
+      sameRef(t.models.video2roll, v2r) &&
+      !!t.rolls.video2roll &&
+      !!t.keyboard?.homography &&
+      t.progress.framesDone > 0;
+    return ok ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function defaultLocate(frames: GrayFrame[], opts: LocateOptions): Promise<KeyboardLocation> {
+  // resolved at run time so the pipeline builds without the locator module (tests inject a stub)
+  const modPath = './keyboard';
+  const mod = (await import(modPath)) as { locateKeyboard?: LocateFn };
+  if (typeof mod.locateKeyboard !== 'function') throw new KeyboardNotFoundError('the keyboard locator is not available in this build; expected src/extractor/keyboard to export locateKeyboard (or pass --crop)');
+  return mod.locateKeyboard(frames, opts);
+}
+
+/** A growable frame-major roll buffer. */
+class RollBuffer {
+  data: Float32Array;
+  frames = 0;
+  constructor(
+    readonly keys: number,
+    capacityFrames: number,
+  ) {
+    this.data = new Float32Array(Math.max(16, capacityFrames) * keys);
+  }
+  set(frame: number, values: Float32Array, offset: number): void {
+    const need = (frame + 1) * this.keys;
+    if (need > this.data.length) {
+      const bigger = new Float32Array(Math.max(need, this.data.length * 2));
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data.set(values.subarray(offset, offset + this.keys), frame * this.keys);
+    this.frames = Math.max(this.frames, frame + 1);
+  }
+  roll(meta: { fps: number; startSec: number; lowestMidi: number }, frames = this.frames): Roll {
+    return { ...meta, keys: this.keys, frames, data: this.data.slice(0, frames * this.keys) };
+  }
+}
+
+/** Runs the whole extraction and returns the complete Take (also written to opts.takePath when given). */
+export async function extractTake(videoPath: string, opts: ExtractOptions = {}): Promise<Take> {
+  const progress = (p: ExtractProgress): void => opts.onProgress?.(p);
+  progress({ stage: 'probe', framesDone: 0, framesTotal: 0 });
+  const info = await probeVideo(videoPath);
+  const v2rModel = await loadModel('video2roll', opts.model, opts.modelsRoot);
+  if (!v2rModel) throw new ModelError('no video2roll model is installed; expected models/index.json to list one (or pass --model NAME@VERSION)');
+  const notices: string[] = [];
+  let r2mModel: LoadedModel | undefined;
+  if (opts.refiner !== 'none') {
+    r2mModel = await loadModel('roll2midi', opts.refiner, opts.modelsRoot);
+    if (!r2mModel) notices.push('no roll2midi model installed: the Video2Roll roll went straight to the note decoder');
+  } else notices.push('roll2midi skipped (--refiner none): the Video2Roll roll went straight to the note decoder');
+
+  const source: TakeSource = {
+    path: videoPath,
+    sizeBytes: info.sizeBytes,
+    headSha256: await headSha256(videoPath),
+    durationSec: info.durationSec,
+    fps: info.fps,
+    ...(info.startTimecode ? { startTimecode: info.startTimecode } : {}),
+  };
+  const v2rRef = modelRef(v2rModel);
+  const previous = await resumable(opts.takePath, source, v2rRef);
+
+  const runner = await Video2RollRunner.create(v2rModel, opts.threads === undefined ? {} : { threads: opts.threads });
+  const fps = runner.fps;
+  let createdCheckpoint = false;
+  try {
+    const framesEstimate = Math.max(1, Math.round(info.durationSec * fps));
+    // keyboard
+    let keyboard: NonNullable<Take['keyboard']>;
+    if (previous?.keyboard?.homography) keyboard = previous.keyboard;
+    else {
+      progress({ stage: 'locate', framesDone: 0, framesTotal: framesEstimate });
+      const samples = await sampleFrames(info, opts.locateFrames ?? 5);
+      const locOpts: LocateOptions = { ...(opts.crop ? { crop: opts.crop } : {}), ...(opts.lowestKey !== undefined ? { lowestKey: opts.lowestKey } : {}) };
+      const loc = await (opts.locate ?? defaultLocate)(samples, locOpts);
+      keyboard = { box: loc.box, lowestMidi: loc.lowestMidi, highestMidi: loc.highestMidi, homography: loc.homography, confidence: loc.confidence };
+    }
+    const map = buildStripMap(
+      { homography: keyboard.homography ?? [], lowestMidi: keyboard.lowestMidi, highestMidi: keyboard.highestMidi },
+      info.width,
+      info.height,
+      { width: runner.width, height: runner.height },
+    );
+    const firstSec = previous?.rolls.video2roll?.startSec ?? (await firstFrameSec(info, fps));
+    const rollMeta = { fps, startSec: firstSec, lowestMidi: runner.lowestMidi };
+    const buffer = new RollBuffer(runner.keys, framesEstimate + 8);
+    let framesDone = 0;
+    if (previous?.rolls.video2roll) {
+      const prev = decodeRoll(previous.rolls.video2roll);
+      const done = Math.min(prev.frames, previous.progress.framesDone);
+      for (let t = 0; t < done; t++) buffer.set(t, prev.data, t * prev.keys);
+      framesDone = done;
+      notices.push(`resumed from ${opts.takePath} after ${done} frames`);
+    }
+    const resumeFrom = framesDone;
+    const threshold = opts.threshold ?? r2mModel?.card.thresholds?.default ?? v2rModel.card.thresholds?.default ?? 0.4;
+    const baseTake = (): Omit<Take, 'rolls' | 'notes' | 'progress'> => ({
+      format: TAKE_FORMAT,
+      version: TAKE_VERSION,
+      createdAt: new Date().toISOString(),
+      source,
+      models: { video2roll: v2rRef, ...(r2mModel ? { roll2midi: modelRef(r2mModel) } : {}) },
+      keyboard,
+      threshold,
+      ...(notices.length ? { notices: [...notices] } : {}),
+    });
+    const checkpoint = async (): Promise<void> => {
+      if (!opts.takePath) return;
+      const take: Take = {
+        ...baseTake(),
+        rolls: { video2roll: encodeRoll(buffer.roll(rollMeta, framesDone)) },
+        notes: [],
+        progress: { framesDone, framesTotal: Math.max(framesEstimate, framesDone), complete: false },
+      };
+      await writeTake(opts.takePath, take);
+      createdCheckpoint = true;
+    };
+
+    // stream: strips of the last few frames, windows in batches
+    const radius = runner.radius;
+    const strips = new Map<number, Float32Array>();
+    const batchSize = Math.max(1, opts.batch ?? 8);
+    let queue: number[] = [];
+    let lastIndex = -1;
+    const checkpointEvery = Math.max(1, Math.round((opts.checkpointSec ?? 10) * fps));
+    let nextCheckpoint = framesDone + checkpointEvery;
+    let stopped = false;
+    const flush = async (final: boolean): Promise<void> => {
+      while (queue.length >= batchSize || (final && queue.length > 0)) {
+        const group = queue.slice(0, batchSize);
+        queue = queue.slice(group.length);
+        const stacks = group.map((t) => stackIndices(t, radius, lastIndex).map((i) => strips.get(i) ?? new Float32Array(runner.width * runner.height)));
+        const probs = await runner.run(stacks);
+        group.forEach((t, g) => buffer.set(t, probs, g * runner.keys));
+        framesDone = (group[group.length - 1] ?? framesDone - 1) + 1;
+        const oldest = Math.min(queue[0] ?? framesDone, framesDone) - radius;
+        for (const k of strips.keys()) if (k < oldest) strips.delete(k);
+        progress({ stage: 'video2roll', framesDone, framesTotal: Math.max(framesEstimate, framesDone) });
+        if (framesDone >= nextCheckpoint) {
+          await checkpoint();
+          nextCheckpoint = framesDone + checkpointEvery;
+        }
+        if (opts.stopAfterFrames !== undefined && framesDone >= opts.stopAfterFrames) {
+          stopped = true;
+          return;
+        }
+      }
+    };
+    const stats = { lastError: '' };
+    const stripBuf = new Uint8Array(runner.width * runner.height);
+    for await (const frame of streamFrames(info, { fps, crop: map.crop, firstSec, stats })) {
+      lastIndex = frame.index;
+      if (frame.index >= resumeFrom - radius) strips.set(frame.index, runner.normalize(rectify(frame, map, stripBuf)));
+      const ready = frame.index - radius;
+      if (ready >= resumeFrom) queue.push(ready);
+      if (queue.length >= batchSize) await flush(false);
+      if (stopped) break;
+    }
+    if (stopped) {
+      await checkpoint();
+      return { ...baseTake(), rolls: { video2roll: encodeRoll(buffer.roll(rollMeta, framesDone)) }, notes: [], progress: { framesDone, framesTotal: framesEstimate, complete: false } };
+    }
+    if (lastIndex < 0) throw new InputError(`${videoPath}: ffmpeg decoded no frame; expected a readable video`);
+    for (let t = Math.max(resumeFrom, lastIndex - radius + 1); t <= lastIndex; t++) queue.push(t);
+    await flush(true);
+    const totalFrames = lastIndex + 1;
+    if (stats.lastError && totalFrames < 0.9 * framesEstimate) {
+      throw new InputError(`${videoPath} is truncated or corrupt: decoded ${totalFrames} of ~${framesEstimate} frames (ffmpeg: ${stats.lastError.trim()}); expected a complete video`);
+    }
+    const v2rRoll = buffer.roll(rollMeta, totalFrames);
+
+    // roll2midi
+    let refined: Roll | undefined;
+    let onsets: Roll | undefined;
+    if (r2mModel) {
+      progress({ stage: 'roll2midi', framesDone: totalFrames, framesTotal: totalFrames });
+      const r2m = await Roll2MidiRunner.create(r2mModel, opts.threads === undefined ? {} : { threads: opts.threads });
+      try {
+        const out = await r2m.refine(v2rRoll);
+        refined = out.roll;
+        onsets = out.onsets;
+      } finally {
+        await r2m.close();
+      }
+    }
+    const notes = rollToNotes(refined ?? v2rRoll, { threshold, ...(onsets ? { onsets } : {}) });
+    const take: Take = {
+      ...baseTake(),
+      rolls: { video2roll: encodeRoll(v2rRoll), ...(refined ? { roll2midi: encodeRoll(refined) } : {}) },
+      notes,
+      progress: { framesDone: totalFrames, framesTotal: totalFrames, complete: true },
+    };
+    if (opts.takePath) await writeTake(opts.takePath, take);
+    progress({ stage: 'done', framesDone: totalFrames, framesTotal: totalFrames });
+    return take;
+  } catch (e) {
+    // a bad input cannot be resumed: leave no checkpoint of it behind
+    if (e instanceof InputError && createdCheckpoint && opts.takePath) await fs.rm(opts.takePath, { force: true });
+    throw e;
+  } finally {
+    await runner.close();
+  }
+}
+
+export type { VideoInfo };

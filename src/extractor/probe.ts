@@ -1,0 +1,90 @@
+/**
+ * What a video file holds, read from `ffmpeg -i` (the npm ffmpeg build ships no ffprobe). The parser is pure;
+ * `probeVideo` runs ffmpeg and checks the file first so that every bad input ends in one InputError line.
+ */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { InputError } from '../core/errors';
+import { ffmpegPath } from './ffmpeg-path';
+
+export interface VideoInfo {
+  readonly path: string;
+  readonly sizeBytes: number;
+  /** Container duration in seconds (0 when unknown). */
+  readonly durationSec: number;
+  /** Container start time in seconds. */
+  readonly startSec: number;
+  /** The video stream's average frame rate (e.g. 29.97). */
+  readonly fps: number;
+  readonly width: number;
+  readonly height: number;
+  readonly codec: string;
+  /** Start timecode "HH:MM:SS:FF" (or ";" for drop-frame) when the container carries one. */
+  readonly startTimecode?: string;
+  readonly hasAudio: boolean;
+}
+
+const EXPECTED = 'expected a video file (mp4, mov, mkv, webm, ...) with a video stream';
+
+/** Parses the stderr of `ffmpeg -i <file>`. Throws InputError when there is no usable video stream. */
+export function parseFfmpegInfo(stderr: string, file: string, sizeBytes = 0): VideoInfo {
+  if (/Invalid data found when processing input|moov atom not found|could not find codec parameters/i.test(stderr) && !/Stream #\d+:\d+.*Video:/.test(stderr)) {
+    throw new InputError(`${file} is not a readable video (ffmpeg: ${lastLine(stderr)}); ${EXPECTED}`);
+  }
+  const video = /Stream #\d+:\d+[^:]*: Video: ([^\n]*)/.exec(stderr);
+  if (!video) {
+    const hasInput = /Input #0/.test(stderr);
+    throw new InputError(hasInput ? `${file} has no video stream; ${EXPECTED}` : `${file} is not a video (ffmpeg: ${lastLine(stderr)}); ${EXPECTED}`);
+  }
+  const line = video[1] ?? '';
+  const codec = (/^(\w+)/.exec(line)?.[1] ?? 'unknown').toLowerCase();
+  const size = /(\d{2,5})x(\d{2,5})/.exec(line);
+  const fpsM = /([\d.]+)(k?) fps/.exec(line) ?? /([\d.]+)(k?) tbr/.exec(line);
+  const dur = /Duration: (\d+):(\d+):([\d.]+)/.exec(stderr);
+  const start = /start: (-?[\d.]+)/.exec(stderr);
+  const tc = /timecode\s*:\s*(\d\d:\d\d:\d\d[:;.]\d\d)/.exec(stderr);
+  const width = Number(size?.[1] ?? 0);
+  const height = Number(size?.[2] ?? 0);
+  if (!width || !height) throw new InputError(`${file}: cannot read the video size from ffmpeg; ${EXPECTED}`);
+  const fps = fpsM ? Number(fpsM[1]) * (fpsM[2] === 'k' ? 1000 : 1) : 0;
+  return {
+    path: file,
+    sizeBytes,
+    durationSec: dur ? Number(dur[1]) * 3600 + Number(dur[2]) * 60 + Number(dur[3]) : 0,
+    startSec: start ? Number(start[1]) : 0,
+    fps: Number.isFinite(fps) ? fps : 0,
+    width,
+    height,
+    codec,
+    ...(tc?.[1] ? { startTimecode: tc[1] } : {}),
+    hasAudio: /Stream #\d+:\d+[^:]*: Audio:/.test(stderr),
+  };
+}
+
+function lastLine(text: string): string {
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^At least one output file/.test(l));
+  return (lines[lines.length - 1] ?? 'no output').replace(/^.*?: /, '');
+}
+
+/** Checks that `file` is a non-empty regular file and probes it. */
+export async function probeVideo(file: string): Promise<VideoInfo> {
+  let stat;
+  try {
+    stat = await fs.stat(file);
+  } catch {
+    throw new InputError(`${file} does not exist; ${EXPECTED}`);
+  }
+  if (!stat.isFile()) throw new InputError(`${file} is not a file; ${EXPECTED}`);
+  if (stat.size === 0) throw new InputError(`${file} is empty (0 bytes); ${EXPECTED}`);
+  const stderr = await new Promise<string>((resolve, reject) => {
+    execFile(ffmpegPath(), ['-hide_banner', '-i', file], { maxBuffer: 4 << 20 }, (err, _stdout, errText) => {
+      // `ffmpeg -i` without an output always exits 1; only a failure to start is an error here.
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') reject(new InputError(`ffmpeg not found at ${ffmpegPath()}; expected ffmpeg on PATH or the @ffmpeg-installer/ffmpeg package`));
+      else resolve(String(errText));
+    });
+  });
+  return parseFfmpegInfo(stderr, file, stat.size);
+}
