@@ -6,11 +6,15 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
   const handle = await fs.open(tmp, 'w');
+  let written = false;
   try {
     await handle.writeFile(data);
     await handle.sync();
+    written = true;
   } finally {
     await handle.close();
+    // a failed write (disk full, ...) must not leave its temp file behind
+    if (!written) await fs.rm(tmp, { force: true });
   }
   try {
     await fs.rename(tmp, file);
