@@ -4,9 +4,9 @@
  *   node <build>/bench/label_bench.js cache <dir> [from to]  transcribe OMAPS NNN.mp3 into .cache/basic-pitch (skips cached)
  */
 import * as path from 'node:path';
-import { existsSync, promises as fs } from 'node:fs';
-import { parseNoteText } from '../src/core/reference';
-import { activationsToNotes, DEFAULT_DECODE, LABEL_DECODE, type DecodeOptions } from '../src/label/decode';
+import { existsSync } from 'node:fs';
+import { loadOmapsPieces, omapsReportMarkdown, OMAPS_DIR } from '../src/label/omaps';
+import { activationsToNotes, LABEL_DECODE, type DecodeOptions } from '../src/label/decode';
 import { meanScores, scorePieces, tune, type Grid, type Piece } from '../src/label/tune';
 import { decodeAudio } from '../src/label/audio';
 import { DEFAULT_CACHE_DIR, fileKey, loadActivations, saveActivations } from '../src/label/activation-cache';
@@ -30,21 +30,8 @@ const DEFAULT_SPEED_FILES = [
   '/work/shared/data/audio/omaps50/001.mp3',
 ];
 
-async function loadOmaps(dir: string, from: number, to: number): Promise<Piece[]> {
-  const { info } = await loadBasicPitch();
-  const pieces: Piece[] = [];
-  for (let i = from; i <= to; i++) {
-    const name = String(i).padStart(3, '0');
-    const f = path.join(dir, `${name}.mp3`);
-    if (!existsSync(f)) continue;
-    const activations = await loadActivations(DEFAULT_CACHE_DIR, await fileKey(f, info.sha256));
-    if (!activations) {
-      process.stderr.write(`${name}: not cached yet, skipped (run: label_bench cache)\n`);
-      continue;
-    }
-    pieces.push({ name, activations, reference: parseNoteText(await fs.readFile(path.join(dir, `${name}.txt`), 'utf8'), `${name}.txt`) });
-  }
-  return pieces;
+function loadOmaps(dir: string, from: number, to: number): Promise<Piece[]> {
+  return loadOmapsPieces(dir, from, to, { onSkip: (name) => process.stderr.write(`${name}: not cached yet, skipped (run: label_bench cache)\n`) });
 }
 
 async function main(): Promise<void> {
@@ -102,28 +89,8 @@ async function main(): Promise<void> {
     return;
   }
   if (mode === 'report') {
-    // Markdown table for docs/pseudo-labels.md: basic-pitch's defaults vs audeo label's tuned settings, tuning half vs held-out half.
-    const dir = rest[0] ?? '/work/shared/data/audio/omaps50';
-    const tuneSet = await loadOmaps(dir, 1, 25);
-    const testSet = await loadOmaps(dir, 26, 50);
-    const f = (x: number): string => x.toFixed(3);
-    const rows = ['| decoder | pieces | note-onset F1 (50 ms) | note onset+offset F1 | frame F1 (micro) | frame F1 (sample-avg) |', '| --- | --- | --- | --- | --- | --- |'];
-    const perPiece: string[] = ['| piece | onset F1 | frame F1 (micro) |', '| --- | --- | --- |'];
-    for (const [label, opts] of [
-      ['basic-pitch defaults', DEFAULT_DECODE],
-      ['audeo label (tuned on 001-025)', LABEL_DECODE],
-    ] as const) {
-      for (const [setName, set] of [
-        ['001-025 (tuning)', tuneSet],
-        ['026-050 (held out)', testSet],
-      ] as const) {
-        const sc = scorePieces(set, opts);
-        const m = meanScores(sc);
-        rows.push(`| ${label} | ${setName}, n=${set.length} | ${f(m.onsetF1)} | ${f(m.onsetOffsetF1)} | ${f(m.frameF1)} | ${f(m.frameF1Samples)} |`);
-        if (opts === LABEL_DECODE && set === testSet) for (const x of sc) perPiece.push(`| ${x.name} | ${f(x.onsetF1)} | ${f(x.frameF1)} |`);
-      }
-    }
-    process.stdout.write(`${rows.join('\n')}\n\nHeld-out pieces, audeo label's settings:\n\n${perPiece.join('\n')}\n`);
+    // Markdown table for docs/pseudo-labels.md.
+    process.stdout.write(await omapsReportMarkdown(rest[0] ?? OMAPS_DIR, { perPiece: true }));
     return;
   }
   if (mode === 'score') {
