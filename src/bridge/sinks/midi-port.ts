@@ -38,7 +38,8 @@ export async function openMidiOutput(target: MidiPortTarget): Promise<{ out: Mid
 }
 
 export function sendBytes(out: MidiOutput | undefined, name: string, bytes: number[]): void {
-  if (!out || !out.isPortOpen()) throw new SinkError(`MIDI ${name} is closed`);
+  // (isPortOpen() is false for virtual ports in RtMidi, so we keep our own open state: `out` is unset on close)
+  if (!out) throw new SinkError(`MIDI ${name} is closed`);
   try {
     out.sendMessage(bytes);
   } catch (e) {
