@@ -222,12 +222,16 @@ class HandPose:
     tips: np.ndarray  # [5, 2] fingertip (x, y) canvas px; finger 0 = thumb
     pressing: np.ndarray  # [5] bool
     right: bool
-    visible: bool = True
+
+
+def _kspace(cv: Canvas, st: Style) -> float:
+    """Distance between neighbouring knuckles in canvas px (the hand is above the keys: nearer the camera)."""
+    return 0.98 * cv.wk * st.hand_scale
 
 
 def _rest_offsets(right: bool, spacing: float) -> np.ndarray:
-    """x offsets of the fingers' rest positions from the hand centre (thumb .. little finger)."""
-    o = np.array([-2.25, -1.05, 0.0, 1.0, 1.95]) * spacing
+    """x offsets of the fingertips' rest positions from the hand centre (thumb .. little finger)."""
+    o = np.array([-2.2, -1.2, -0.1, 0.95, 1.95]) * spacing
     return o if right else -o
 
 
@@ -245,102 +249,131 @@ def _assign(xs: np.ndarray, rest: np.ndarray) -> list[int]:
 def hand_poses(
     cv: Canvas, st: Style, keydown: np.ndarray, hand_of_key: np.ndarray, rng: np.random.Generator
 ) -> list[list[HandPose]]:
-    """Per frame, both hands' poses. keydown: [T, 88] bool; hand_of_key: [T, 88] int8 (0 left, 1 right, -1 none)."""
+    """Per frame, both hands' poses. keydown: [T, 88] bool; hand_of_key: [T, 88] int8 (0 left, 1 right, -1 none).
+
+    The hand centre follows the mean of its pressed keys (held between notes, smoothed both ways so the hand
+    anticipates), clamped so every pressed key stays within the fingers' reach; each pressed key gets the finger
+    whose rest position is nearest (order-preserving), whose tip then rests on the key's front part (black keys:
+    further back). Other fingers hover over the keys near their rest positions."""
     T = keydown.shape[0]
-    wk = cv.wk * st.hand_scale
-    spacing = 1.05 * wk
+    ks_ = _kspace(cv, st)
     xk = cv.kx(XC)
     L = cv.length
     out: list[list[HandPose]] = [[] for _ in range(T)]
-    y_front = cv.top + L
     for hand in (0, 1):
         right = hand == 1
         mask = keydown & (hand_of_key == hand)
         target = np.full(T, np.nan)
+        lo = np.full(T, -np.inf)
+        hi = np.full(T, np.inf)
+        rest = _rest_offsets(right, ks_)
         for t in range(T):
             ks = np.flatnonzero(mask[t])
             if len(ks):
-                target[t] = xk[ks].mean()
+                x = xk[ks]
+                target[t] = 0.5 * (x.min() + x.max())
+                # centre such that the extreme keys are at most ~1 knuckle beyond the outer fingers' rest
+                lo[t] = x.max() - (rest.max() + 1.2 * ks_)
+                hi[t] = x.min() - (rest.min() - 1.2 * ks_)
         idx = np.flatnonzero(~np.isnan(target))
         if len(idx) == 0:
-            target[:] = cv.kx(0.36 if hand == 0 else 0.6) + rng.normal(0, wk * 4)
+            target[:] = cv.kx(0.36 if hand == 0 else 0.6) + rng.normal(0, ks_ * 4)
         else:
             target = np.interp(np.arange(T), idx, target[idx])
-        # smooth both ways: hands glide and anticipate the next position
         sm = np.copy(target)
         for t in range(1, T):
-            sm[t] = 0.5 * sm[t - 1] + 0.5 * target[t]
+            sm[t] = 0.45 * sm[t - 1] + 0.55 * target[t]
         for t in range(T - 2, -1, -1):
-            sm[t] = 0.5 * sm[t] + 0.5 * sm[t + 1]
-        rest = _rest_offsets(right, spacing)
-        rest_y = y_front - L * np.array([0.02, 0.16, 0.2, 0.17, 0.1])
-        wobble = rng.normal(0, 0.05, (5,)) * L
+            sm[t] = 0.45 * sm[t + 1] + 0.55 * sm[t]
+        sm = np.where(lo <= hi, np.clip(sm, np.minimum(lo, hi), np.maximum(lo, hi)), sm)
+        base_y = cv.top + L * np.array([0.88, 0.68, 0.64, 0.67, 0.74])
+        wobble = rng.normal(0, 0.03, 5) * L
+        drift = rng.normal(0, 1, (T, 5)).cumsum(0)
+        drift = (drift - drift.mean(0)) / (np.abs(drift).max() + 1e-6) * 0.03 * L
         for t in range(T):
             c = float(sm[t])
-            tips = np.stack([c + rest, rest_y + wobble], 1).astype(np.float64)
+            tips = np.stack([c + rest, base_y + wobble + drift[t]], 1).astype(np.float64)
             pressing = np.zeros(5, bool)
             ks = np.flatnonzero(mask[t])
             if len(ks):
                 order = np.argsort(xk[ks]) if right else np.argsort(-xk[ks])
                 ks = ks[order][:5]
-                rx = c + rest
-                fingers = _assign(xk[ks], rx)
+                fingers = _assign(xk[ks], c + rest)
                 for f, k in zip(fingers, ks):
+                    if abs(xk[k] - (c + rest[f])) > 2.6 * ks_:
+                        continue  # out of reach (a hand-split error or a huge stretch): no finger on it
                     tips[f, 0] = xk[k]
-                    depth = 0.48 if BLACK[k] else (0.74 if f > 0 else 0.8)
+                    depth = 0.46 if BLACK[k] else (0.64 if f > 0 else 0.82)
                     tips[f, 1] = cv.top + L * depth
                     pressing[f] = True
-                # neighbours of pressing fingers follow a bit (fingers don't cross)
+                # idle fingers make room: keep them between their pressing neighbours
                 for f in range(5):
                     if not pressing[f]:
-                        tips[f, 0] = 0.6 * tips[f, 0] + 0.4 * (c + rest[f])
-            tips[:, 0] += rng.normal(0, wk * 0.04, 5)
+                        left = [g for g in range(f) if pressing[g]]
+                        rgt = [g for g in range(f + 1, 5) if pressing[g]]
+                        x = tips[f, 0]
+                        sgn = 1.0 if right else -1.0
+                        if left:
+                            x = sgn * max(sgn * x, sgn * tips[left[-1], 0] + 0.8 * ks_)
+                        if rgt:
+                            x = sgn * min(sgn * x, sgn * tips[rgt[0], 0] - 0.8 * ks_)
+                        tips[f, 0] = x
             out[t].append(HandPose(c, tips, pressing, right))
     return out
 
 
 def _hand_geometry(cv: Canvas, st: Style, p: HandPose) -> dict[str, np.ndarray]:
     L = cv.length
-    wk = cv.wk * st.hand_scale
+    ks = _kspace(cv, st)
     side = 1.0 if p.right else -1.0
     c = p.centre
     y_front = cv.top + L
-    knuckle_y = y_front + 0.28 * L
-    rest = _rest_offsets(p.right, 1.0 * wk)
-    knuckles = np.stack([c + rest * 0.95, np.full(5, knuckle_y)], 1)
-    knuckles[0] = [c + rest[0] * 0.75, y_front + 0.78 * L]  # thumb base, low on the hand
-    knuckles[4, 1] += 0.08 * L
-    knuckles[3, 1] += 0.02 * L
-    wrist_c = np.array([c + side * 0.5 * wk, y_front + 1.25 * L])
-    # the forearm points towards the player's shoulder
-    shoulder = np.array([cv.kx(0.5) + side * 0.16 * cv.width, y_front + 6.5 * L])
+    kx = c + side * np.array([-2.0, -1.3, -0.35, 0.6, 1.5]) * ks
+    ky = y_front + np.array([0.42, -0.1, -0.14, -0.11, -0.03]) * L
+    knuckles = np.stack([kx, ky], 1)
+    # knuckles lean a little towards where the fingers go
+    knuckles[1:, 0] += 0.25 * (p.tips[1:, 0] - kx[1:]).clip(-ks, ks)
+    wrist_c = np.array([c + side * 0.35 * ks, y_front + 0.7 * L])
+    shoulder = np.array([cv.kx(0.5) + side * 0.17 * cv.width, y_front + 6.0 * L])
     d = shoulder - wrist_c
     d /= np.linalg.norm(d)
     n = np.array([-d[1], d[0]])
-    ww = 1.35 * wk
-    elbow = wrist_c + d * 4.0 * L
+    ww = 1.3 * ks
+    elbow = wrist_c + d * 4.5 * L
     palm_pts = np.array(
         [
-            knuckles[1] + [-side * 0.45 * wk, -0.06 * L], knuckles[2] + [0, -0.08 * L], knuckles[4] + [side * 0.5 * wk, -0.02 * L],
-            knuckles[4] + [side * 0.45 * wk, 0.25 * L], knuckles[0] + [-side * 0.3 * wk, 0.1 * L],
-            wrist_c + n * ww * 1.1, wrist_c - n * ww * 1.1,
+            knuckles[1] + [-side * 0.5 * ks, -0.04 * L], knuckles[2] + [0, -0.06 * L], knuckles[3] + [0, -0.05 * L],
+            knuckles[4] + [side * 0.5 * ks, 0.0], knuckles[4] + [side * 0.55 * ks, 0.3 * L],
+            knuckles[0] + [-side * 0.35 * ks, 0.1 * L], knuckles[0] + [side * 0.3 * ks, -0.25 * L],
+            wrist_c + n * ww, wrist_c - n * ww,
         ]
     )
     palm = cv2.convexHull(palm_pts.astype(np.float32)).reshape(-1, 2).astype(np.float64)
-    arm = np.array([wrist_c + n * ww, wrist_c - n * ww, elbow - n * ww * 1.5, elbow + n * ww * 1.5])
-    return {"knuckles": knuckles, "palm": palm, "arm": arm, "wrist": wrist_c, "dir": d, "n": n, "ww": np.array([ww])}
+    arm = np.array([wrist_c + n * ww * 0.95, wrist_c - n * ww * 0.95, elbow - n * ww * 1.4, elbow + n * ww * 1.4])
+    back = np.array([c + side * 0.1 * ks, y_front + 0.2 * L])
+    return {"knuckles": knuckles, "palm": palm, "arm": arm, "wrist": wrist_c, "dir": d, "n": n, "ww": np.array([ww]), "back": back}
+
+
+def _finger_poly(a: np.ndarray, b: np.ndarray, wa: float, wb: float) -> np.ndarray:
+    d = b - a
+    nrm = np.linalg.norm(d)
+    if nrm < 1e-6:
+        d = np.array([0.0, -1.0])
+    else:
+        d = d / nrm
+    n = np.array([-d[1], d[0]])
+    return np.array([a + n * wa / 2, b + n * wb / 2, b - n * wb / 2, a - n * wa / 2])
 
 
 def draw_hands(img: np.ndarray, cv: Canvas, st: Style, ink: Ink, poses: list[HandPose]) -> None:
     """Hands, fingers, forearms, sleeves and their shadows, in place."""
     if not poses:
         return
-    wk = cv.wk * st.hand_scale
-    fw = max(2, int(round(st.finger_width * wk)))
+    ks = _kspace(cv, st)
+    fw = st.finger_width * ks * 1.15
     geos = [_hand_geometry(cv, st, p) for p in poses]
-    # shadows: the hand silhouette offset towards the light's opposite, darkening what is under it
     if st.shadow_strength > 0.02:
-        pts = np.concatenate([np.concatenate([g["palm"], p.tips]) for g, p in zip(geos, poses)])
+        pts = np.concatenate([np.concatenate([g["palm"], p.tips, g["arm"]]) for g, p in zip(geos, poses)])
         off = np.array([st.shadow_dx * cv.wk, st.shadow_dy * cv.length])
         x0 = int(max(0, pts[:, 0].min() + min(0, off[0]) - 2 * fw))
         x1 = int(min(img.shape[1], pts[:, 0].max() + max(0, off[0]) + 2 * fw))
@@ -351,44 +384,69 @@ def draw_hands(img: np.ndarray, cv: Canvas, st: Style, ink: Ink, poses: list[Han
             o = np.array([x0, y0]) - off
             for g, p in zip(geos, poses):
                 _silhouette(m, g, p, fw, o, 255)
-            k = max(3, (fw // 2) * 2 + 1)
+            k = max(3, int(fw // 2) * 2 + 1)
             m = cv2.blur(m, (k, k))
             f = 1.0 - st.shadow_strength * (m.astype(np.float32) / 255.0)
             sub = img[y0:y1, x0:x1]
             sub[:] = _mul(sub, f if img.ndim == 2 else f[..., None])
     skin = ink(st.skin_rgb)
-    dark = ink(st.skin_rgb, 0.72)
-    light = ink(st.skin_rgb, 1.12)
+    dark = ink(st.skin_rgb, 0.68)
+    mid = ink(st.skin_rgb, 0.9)
+    light = ink(st.skin_rgb, 1.08)
+    nail = ink(tuple(min(255.0, c * 1.1 + 25) for c in st.skin_rgb))  # type: ignore[arg-type]
     sleeve = ink(st.sleeve_rgb)
+    sleeve_dark = ink(st.sleeve_rgb, 0.75)
     for g, p in zip(geos, poses):
         arm = g["arm"]
-        _poly(img, arm, skin)
+        _poly(img, arm, mid)
         if st.sleeve_start < 1.0:
-            a = g["wrist"] + g["dir"] * 4.0 * cv.length * st.sleeve_start
-            n, ww = g["n"], float(g["ww"][0]) * 1.6
-            _poly(img, np.array([a + n * ww, a - n * ww, arm[2] - n * ww * 0.4, arm[3] + n * ww * 0.4]), sleeve)
+            a = g["wrist"] + g["dir"] * 4.5 * cv.length * st.sleeve_start
+            n, ww = g["n"], float(g["ww"][0]) * 1.5
+            sl = np.array([a + n * ww, a - n * ww, arm[2] - n * ww * 0.6, arm[3] + n * ww * 0.6])
+            _poly(img, sl, sleeve)
+            _line(img, a + n * ww, a - n * ww, sleeve_dark, max(1, int(fw / 3)))
+        _poly(img, _grow(g["palm"], 1.0), dark)
         _poly(img, g["palm"], skin)
+        # a lit area on the back of the hand
+        bc = g["back"]
+        cv2.ellipse(img, _pt(bc), (int(ks * 1.4 * 16), int(cv.length * 0.22 * 16)), 0, 0, 360, ink(st.skin_rgb, 1.04), -1, cv2.LINE_AA, _SHIFT)  # type: ignore[call-overload]
         kn = g["knuckles"]
-        for f in range(5):
-            w = fw + (2 if f == 0 else 0) - (1 if f == 4 else 0)
+        order = [4, 3, 2, 1, 0]
+        for f in order:
+            wa = fw * (1.25 if f == 0 else 1.0 if f < 4 else 0.85)
+            wb = wa * 0.82
             a, b = kn[f], p.tips[f]
-            _line(img, a, b, dark, w + 2)
-            _line(img, a, b, skin, w)
-        for f in range(5):
-            a, b = kn[f], p.tips[f]
-            # a highlight along the finger's back, and the nail at the tip
-            _line(img, a + (b - a) * 0.15, b - (b - a) * 0.12, light, max(1, (fw + (2 if f == 0 else 0)) // 3))
-            _line(img, b - (b - a) * 0.06, b, ink(st.skin_rgb, 1.2), max(1, fw // 2))
-        # knuckle ridge
+            _poly(img, _finger_poly(a, b, wa + 2, wb + 2), dark)
+            cv2.circle(img, _pt(b), int((wb / 2 + 1) * 16), dark, -1, cv2.LINE_AA, _SHIFT)  # type: ignore[call-overload]
+            _poly(img, _finger_poly(a, b, wa, wb), skin)
+            cv2.circle(img, _pt(b), int(wb / 2 * 16), skin, -1, cv2.LINE_AA, _SHIFT)  # type: ignore[call-overload]
+            # highlight along the finger's back, joints, nail
+            _line(img, a + (b - a) * 0.1, b - (b - a) * 0.2, light, max(1, int(wa / 3)))
+            j = a + (b - a) * 0.55
+            _line(img, j - _perp(a, b) * wa * 0.3, j + _perp(a, b) * wa * 0.3, mid, 1)
+            cv2.circle(img, _pt(b - (b - a) * 0.04), int(wb * 0.3 * 16), nail, -1, cv2.LINE_AA, _SHIFT)  # type: ignore[call-overload]
         for f in range(1, 5):
-            cv2.circle(img, _pt(kn[f]), max(1, fw // 3), light, -1, cv2.LINE_AA)  # type: ignore[call-overload]
+            cv2.circle(img, _pt(kn[f]), int(max(1.0, fw * 0.28) * 16), light, -1, cv2.LINE_AA, _SHIFT)  # type: ignore[call-overload]
 
 
-def _silhouette(m: np.ndarray, g: dict[str, np.ndarray], p: HandPose, fw: int, origin: np.ndarray, v: int) -> None:
+def _perp(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    d = b - a
+    n = np.linalg.norm(d)
+    return np.array([-d[1], d[0]]) / n if n > 1e-6 else np.array([1.0, 0.0])
+
+
+def _grow(poly: np.ndarray, px: float) -> np.ndarray:
+    c = poly.mean(0)
+    d = poly - c
+    n = np.linalg.norm(d, axis=1, keepdims=True) + 1e-6
+    return poly + d / n * px
+
+
+def _silhouette(m: np.ndarray, g: dict[str, np.ndarray], p: HandPose, fw: float, origin: np.ndarray, v: int) -> None:
     _poly(m, g["palm"] - origin, v)
     _poly(m, g["arm"] - origin, v)
     for f in range(5):
-        _line(m, g["knuckles"][f] - origin, p.tips[f] - origin, v, fw + 2)
+        _poly(m, _finger_poly(g["knuckles"][f] - origin, p.tips[f] - origin, fw, fw * 0.8), v)
 
 
 _SHIFT = 4
