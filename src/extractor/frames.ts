@@ -53,6 +53,9 @@ export async function sampleFrames(info: VideoInfo, count = 5): Promise<GrayFram
     const { stdout, stderr } = await runFfmpeg([...seek, '-i', info.path, '-map', '0:v:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], bytes * 2 + 1024);
     if (stdout.length === bytes) frames.push({ width: info.width, height: info.height, data: new Uint8Array(stdout.buffer, stdout.byteOffset, bytes) });
     else if (i === 0 && stdout.length === 0) throw new InputError(`${info.path}: ffmpeg decoded no video frame (${lastError(stderr)}); expected a readable video`);
+    else if (stdout.length === 0 && /invalid data|error|truncat|corrupt/i.test(stderr)) {
+      throw new InputError(`${info.path} is truncated or corrupt: no frame at ${t.toFixed(1)} s of ${dur.toFixed(1)} s (ffmpeg: ${lastError(stderr)}); expected a complete video`);
+    }
   }
   if (frames.length === 0) throw new InputError(`${info.path}: no ${info.width}x${info.height} frame could be decoded; expected a readable video`);
   return frames;

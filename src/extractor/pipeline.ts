@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { InputError, KeyboardNotFoundError, ModelError } from '../core/errors';
-import { rollToNotes } from '../core/notes';
+import { rollToNotes, type DecodeOptions } from '../core/notes';
 import { decodeRoll, encodeRoll, TAKE_FORMAT, TAKE_VERSION, type Take, type TakeModelRef, type TakeSource } from '../core/take';
 import type { Roll } from '../core/types';
 import { readTake, writeTake } from '../io/take-file';
@@ -127,6 +127,19 @@ class RollBuffer {
   roll(meta: { fps: number; startSec: number; lowestMidi: number }, frames = this.frames): Roll {
     return { ...meta, keys: this.keys, frames, data: this.data.slice(0, frames * this.keys) };
   }
+}
+
+/** Decoder settings a card may carry beside thresholds.default: thresholds.minFrames, .repressGapFrames, .onset. */
+export function decodeOptionsFromCard(model: LoadedModel): DecodeOptions {
+  const t = model.card.thresholds ?? {};
+  const int = (x: number | undefined): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x) : undefined);
+  const minFrames = int(t.minFrames);
+  const gap = int(t.repressGapFrames);
+  return {
+    ...(minFrames !== undefined ? { minFrames } : {}),
+    ...(gap !== undefined ? { repressGapFrames: gap } : {}),
+    ...(typeof t.onset === 'number' ? { onsetThreshold: t.onset } : {}),
+  };
 }
 
 /** Runs the whole extraction and returns the complete Take (also written to opts.takePath when given). */
@@ -258,7 +271,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
     for (let t = Math.max(resumeFrom, lastIndex - radius + 1); t <= lastIndex; t++) queue.push(t);
     await flush(true);
     const totalFrames = lastIndex + 1;
-    if (stats.lastError && totalFrames < 0.9 * framesEstimate) {
+    if (stats.lastError && totalFrames < framesEstimate - Math.max(2, 0.02 * framesEstimate)) {
       throw new InputError(`${videoPath} is truncated or corrupt: decoded ${totalFrames} of ~${framesEstimate} frames (ffmpeg: ${stats.lastError.trim()}); expected a complete video`);
     }
     const v2rRoll = buffer.roll(rollMeta, totalFrames);
@@ -277,7 +290,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
         await r2m.close();
       }
     }
-    const notes = rollToNotes(refined ?? v2rRoll, { threshold, ...(onsets ? { onsets } : {}) });
+    const notes = rollToNotes(refined ?? v2rRoll, { ...decodeOptionsFromCard(r2mModel ?? v2rModel), threshold, ...(onsets ? { onsets } : {}) });
     const take: Take = {
       ...baseTake(),
       rolls: { video2roll: encodeRoll(v2rRoll), ...(refined ? { roll2midi: encodeRoll(refined) } : {}) },

@@ -37,6 +37,9 @@ export function parseFfmpegInfo(stderr: string, file: string, sizeBytes = 0): Vi
     throw new InputError(hasInput ? `${file} has no video stream; ${EXPECTED}` : `${file} is not a video (ffmpeg: ${lastLine(stderr)}); ${EXPECTED}`);
   }
   const line = video[1] ?? '';
+  const format = /Input #0, ([\w,]+), from/.exec(stderr)?.[1] ?? '';
+  // ffmpeg opens any text file as an "ansi art" video (tty demuxer): that is not a video
+  if (/^tty$/.test(format) || /^ansi\b/.test(line)) throw new InputError(`${file} is not a video (ffmpeg reads it as text); ${EXPECTED}`);
   const codec = (/^(\w+)/.exec(line)?.[1] ?? 'unknown').toLowerCase();
   const size = /(\d{2,5})x(\d{2,5})/.exec(line);
   const fpsM = /([\d.]+)(k?) fps/.exec(line) ?? /([\d.]+)(k?) tbr/.exec(line);

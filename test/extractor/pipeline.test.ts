@@ -39,3 +39,56 @@ describe('extract pipeline (tiny fixture models, synthetic video)', () => {
     });
   });
 });
+
+describe('extract pipeline: checkpoints and resume', () => {
+  let dir: string;
+  let video: SyntheticVideo;
+  beforeAll(() => {
+    dir = tmpDir();
+    video = makeKeysVideo(path.join(dir, 'keys.mp4'), {
+      durationSec: 3,
+      fps: 24,
+      notes: [
+        { pitch: 48, onsetSec: 0.25, offsetSec: 1.0 },
+        { pitch: 72, onsetSec: 1.5, offsetSec: 2.75 },
+      ],
+    });
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('an interrupted run leaves an incomplete Take; the next run resumes from it and ends with the same notes', async () => {
+    const takePath = path.join(dir, 'keys.audeo.json');
+    const base = { modelsRoot: FIXTURE_MODELS, locate: boxLocator(video.box), takePath, checkpointSec: 0.5, batch: 4 };
+    const partial = await extractTake(video.file, { ...base, stopAfterFrames: 40 });
+    expect(partial.progress.complete).toBe(false);
+    const saved = JSON.parse(fs.readFileSync(takePath, 'utf8')) as { progress: { framesDone: number; complete: boolean } };
+    expect(saved.progress.complete).toBe(false);
+    expect(saved.progress.framesDone).toBe(40);
+
+    let located = 0;
+    const resumed = await extractTake(video.file, {
+      ...base,
+      locate: (f, o) => {
+        located++;
+        return boxLocator(video.box)(f, o);
+      },
+    });
+    expect(located).toBe(0); // geometry comes from the checkpoint
+    expect(resumed.progress).toEqual({ framesDone: 75, framesTotal: 75, complete: true });
+    expect(resumed.notices?.some((n) => /resumed .* after 40 frames/.test(n))).toBe(true);
+
+    const fresh = await extractTake(video.file, { modelsRoot: FIXTURE_MODELS, locate: boxLocator(video.box) });
+    expect(resumed.notes).toEqual(fresh.notes);
+    expect(resumed.rolls.video2roll?.data).toBe(fresh.rolls.video2roll?.data);
+    expect(fresh.notes.map((n) => n.pitch)).toEqual([48, 72]);
+  });
+
+  it('does not resume from a Take of another video', async () => {
+    const takePath = path.join(dir, 'other.audeo.json');
+    const other = makeKeysVideo(path.join(dir, 'other.mp4'), { durationSec: 2, notes: [{ pitch: 60, onsetSec: 0.5, offsetSec: 1 }] });
+    await extractTake(other.file, { modelsRoot: FIXTURE_MODELS, locate: boxLocator(other.box), takePath, stopAfterFrames: 20, batch: 4 });
+    const take = await extractTake(video.file, { modelsRoot: FIXTURE_MODELS, locate: boxLocator(video.box), takePath });
+    expect((take.notices ?? []).some((n) => /resumed/.test(n))).toBe(false);
+    expect(take.notes.map((n) => n.pitch)).toEqual([48, 72]);
+  });
+});

@@ -1,14 +1,102 @@
-/** `audeo extract`. Placeholder registration: the owning module replaces this with the real command. */
+/** `audeo extract <video>`: video -> Take + MIDI file + piano-roll PNG. Light module; the pipeline loads lazily. */
 import type { Command } from 'commander';
-import { AudeoError } from '../../core/errors';
+import { InputError } from '../../core/errors';
+import { parseNoteName } from '../../core/keys';
 import { action } from '../run-command';
+
+export interface ExtractCliOptions {
+  readonly output?: string;
+  readonly take?: string;
+  readonly png?: string;
+  readonly model?: string;
+  readonly refiner?: string;
+  readonly crop?: string;
+  readonly lowestKey?: string;
+  readonly threshold?: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+export function parseCrop(text: string): [number, number, number, number] {
+  const parts = text.split(',').map((s) => s.trim());
+  const nums = parts.map(Number);
+  if (parts.length !== 4 || nums.some((n) => !Number.isFinite(n)) || (nums[2] ?? 0) <= 0 || (nums[3] ?? 0) <= 0 || (nums[0] ?? 0) < 0 || (nums[1] ?? 0) < 0) {
+    throw new InputError(`--crop "${text}" is not X,Y,W,H; expected four numbers in source pixels, e.g. --crop 0,400,1280,200`);
+  }
+  return nums as [number, number, number, number];
+}
+
+export function parseThreshold(text: string): number {
+  const t = Number(text);
+  if (!Number.isFinite(t) || t <= 0 || t >= 1) throw new InputError(`--threshold "${text}" is not a probability; expected a number between 0 and 1, e.g. 0.4`);
+  return t;
+}
+
+export function parseLowestKey(text: string): number {
+  try {
+    const midi = parseNoteName(text);
+    if (midi < 21 || midi > 108) throw new RangeError(`${text} is outside the piano (A0..C8)`);
+    return midi;
+  } catch (e) {
+    throw new InputError(`--lowest-key "${text}": ${(e as Error).message}; expected the note of the leftmost visible white key, e.g. C3`);
+  }
+}
+
+/** Runs the command (also used by tests and `audeo demo`). */
+export async function runExtract(video: string, o: ExtractCliOptions): Promise<void> {
+  const crop = o.crop !== undefined ? parseCrop(o.crop) : undefined;
+  const lowestKey = o.lowestKey !== undefined ? parseLowestKey(o.lowestKey) : undefined;
+  const threshold = o.threshold !== undefined ? parseThreshold(o.threshold) : undefined;
+  const { extractToFiles } = await import('../../extractor/extract-files');
+  const { makeProgress } = await import('../progress');
+  const progress = makeProgress({ quiet: Boolean(o.quiet) });
+  try {
+    const { summary } = await extractToFiles(video, {
+      ...(o.output ? { midiPath: o.output } : {}),
+      ...(o.take ? { takePath: o.take } : {}),
+      ...(o.png ? { pngPath: o.png } : {}),
+      ...(o.model ? { model: o.model } : {}),
+      ...(o.refiner ? { refiner: o.refiner } : {}),
+      ...(crop ? { crop } : {}),
+      ...(lowestKey !== undefined ? { lowestKey } : {}),
+      ...(threshold !== undefined ? { threshold } : {}),
+      onProgress: (p) => progress.update(p.stage, p.framesDone, p.framesTotal),
+    });
+    progress.end();
+    if (o.json) {
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+      return;
+    }
+    const m = summary.models;
+    const lines = [
+      `${summary.notes} notes from ${summary.durationSec.toFixed(1)} s of video (${summary.frames} frames at ${summary.fps} fps) in ${summary.wallSec.toFixed(1)} s (${summary.xRealTime.toFixed(1)}x real time)`,
+      `models: ${m.video2roll ? `${m.video2roll.name}@${m.video2roll.version}` : '-'}${m.roll2midi ? ` + ${m.roll2midi.name}@${m.roll2midi.version}` : ''}; threshold ${summary.threshold}`,
+      ...(summary.keyboard ? [`keyboard: box ${summary.keyboard.box.map((v) => Math.round(v)).join(',')}, keys ${summary.keyboard.lowestMidi}..${summary.keyboard.highestMidi}`] : []),
+      ...summary.notices.map((n) => `note: ${n}`),
+      `take: ${summary.take}`,
+      `midi: ${summary.midi}`,
+      `roll: ${summary.png}`,
+    ];
+    process.stderr.write(`${lines.join('\n')}\n`);
+  } finally {
+    progress.end();
+  }
+}
 
 export function register(program: Command): void {
   program
     .command('extract')
-    .description('(not available yet)')
-    .allowUnknownOption()
-    .action(
-      action(() => Promise.reject(new AudeoError('audeo extract is not available in this build yet'))),
-    );
+    .description('Watch a top-view piano video and write its notes: a Take (.audeo.json), a MIDI file and a piano-roll PNG')
+    .argument('<video>', 'the video file (mp4, mov, mkv, webm, ...)')
+    .option('-o, --output <file.mid>', 'MIDI file (default: beside the video, <name>.mid)')
+    .option('--take <file.audeo.json>', 'Take file, also the resume checkpoint (default: beside the video, <name>.audeo.json)')
+    .option('--png <file.png>', 'piano-roll picture (default: the MIDI path with .png)')
+    .option('--model <NAME[@VERSION]>', 'Video2Roll model (default: models/index.json default)')
+    .option('--refiner <NAME[@VERSION]|none>', 'Roll2Midi model, or none to skip the stage (default: the index default, if any)')
+    .option('--crop <X,Y,W,H>', 'search the keyboard only in this box of the frame (source pixels)')
+    .option('--lowest-key <NOTE>', 'leftmost visible white key for a partial keyboard, e.g. C3')
+    .option('--threshold <T>', 'note threshold 0..1 (default: the model card, else 0.4)')
+    .option('--json', 'print one JSON result object on stdout')
+    .option('-q, --quiet', 'no progress on stderr')
+    .action(action((video: string, o: ExtractCliOptions) => runExtract(video, o)));
 }
