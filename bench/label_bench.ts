@@ -86,6 +86,13 @@ async function main(): Promise<void> {
       process.stderr.write(`${rows[rows.length - 1]}\n`);
     }
     process.stdout.write(`${rows.join('\n')}\n`);
+    const out = path.join(process.cwd(), 'bench', 'out'); // run from the repository root
+    if (existsSync(path.join(out, '..', 'label_bench.ts'))) {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      mkdirSync(out, { recursive: true });
+      const load = (await import('node:os')).loadavg()[0] ?? 0;
+      writeFileSync(path.join(out, 'label_speed.md'), `audeo label (basic-pitch) speed, ${new Date().toISOString().slice(0, 10)}, load average ${load.toFixed(1)}:\n\n${rows.join('\n')}\n`);
+    }
     return;
   }
   if (mode === 'report') {
