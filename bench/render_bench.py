@@ -9,6 +9,7 @@ Prints a table: strips/s, ratio to the target (per worker count used), x real ti
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 
+import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 from audeo_training.midi_sources import performances  # noqa: E402
@@ -36,25 +38,27 @@ def main() -> None:
     picks = [pick_clip(files, rng, a.seconds) for _ in range(a.clips)]
     for f, _, _ in picks:
         _load(str(f))
+    cv2.setNumThreads(1)  # one core per worker, as the shard writer's workers
     n = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for i, (_, perf, start) in enumerate(picks):
         s, _, _ = render_strip_clip(perf, start, a.seconds, 1000 + i)
         n += len(s)
-    strip_wall = time.perf_counter() - t0
-    sps = n / strip_wall
+    strip_wall, strip_cpu = time.perf_counter() - t0, time.process_time() - c0
     nf = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for i, (_, perf, start) in enumerate(picks[: a.frame_clips]):
         fr, _, _ = render_frames(perf, start, a.seconds, 2000 + i, size=(854, 480))
         nf += len(fr)
-    frame_wall = time.perf_counter() - t0
-    fps = nf / frame_wall
-    print("| what | items | wall s | items/s | x real time (25 fps) | ratio to target (55.6 strips/s) |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    print(f"| strips 900x100 + labels, 1 process | {n} | {strip_wall:.1f} | {sps:.1f} | {sps / 25:.2f} | {sps / TARGET:.2f} (x2 workers: {2 * sps / TARGET:.2f}) |")
-    print(f"| full RGB frames 854x480, 1 process | {nf} | {frame_wall:.1f} | {fps:.1f} | {fps / 25:.2f} | - |")
-    print(f"100k strips would take {100_000 / sps / 60:.1f} min on 1 process, {100_000 / sps / 120:.1f} min on 2")
+    frame_wall, frame_cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall figures suffer when the machine is shared)")
+    print("| what | items | wall s | CPU s | items/s (wall) | items/s per CPU s | x real time (CPU, 1 core) | ratio to target, 2 cores (CPU) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    sw, sc = n / strip_wall, n / strip_cpu
+    fw, fc = nf / frame_wall, nf / frame_cpu
+    print(f"| strips 900x100 + labels | {n} | {strip_wall:.1f} | {strip_cpu:.1f} | {sw:.1f} | {sc:.1f} | {sc / 25:.2f} | {2 * sc / TARGET:.2f} |")
+    print(f"| full RGB frames 854x480 | {nf} | {frame_wall:.1f} | {frame_cpu:.1f} | {fw:.1f} | {fc:.1f} | {fc / 25:.2f} | - |")
+    print(f"100k strips: {100_000 / sc / 60:.1f} CPU-min on 1 core, {100_000 / sc / 120:.1f} min on 2 idle cores (wall here: {100_000 / sw / 60:.1f} min on 1 process)")
 
 
 if __name__ == "__main__":

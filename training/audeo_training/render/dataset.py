@@ -16,6 +16,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from ..cards import git_commit
@@ -60,6 +61,7 @@ def _rel(f: Path) -> str:
 
 def _job(args: tuple[int, list[str], float, int, str]) -> dict[str, object]:
     i, files, seconds, seed, out = args
+    cv2.setNumThreads(1)  # parallelism comes from the workers
     rng = np.random.default_rng([seed, i])
     f, perf, start = pick_clip([Path(x) for x in files], rng, seconds)
     style_seed = int(rng.integers(2**31))

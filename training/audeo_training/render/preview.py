@@ -115,8 +115,9 @@ def real_vs_synth(split: str, seed: int) -> np.ndarray:
     synth = fr[len(fr) // 2]
     if real is None:
         return synth
-    real = cv2.resize(real, (854, 480), interpolation=cv2.INTER_AREA)
-    return np.hstack([real, np.zeros((480, 8, 3), np.uint8), synth])
+    real = cv2.resize(real, (640, 360), interpolation=cv2.INTER_AREA)
+    synth = cv2.resize(synth, (640, 360), interpolation=cv2.INTER_AREA)
+    return np.hstack([real, np.zeros((360, 6, 3), np.uint8), synth])
 
 
 def save_png(img: np.ndarray, out: Path) -> None:

@@ -319,7 +319,26 @@ def hand_poses(
                             x = sgn * min(sgn * x, sgn * tips[rgt[0], 0] - 0.8 * ks_)
                         tips[f, 0] = x
             out[t].append(HandPose(c, tips, pressing, right))
+        _anticipate([frame[hand] for frame in out], L)
     return out
+
+
+def _anticipate(poses: list[HandPose], length: int) -> None:
+    """A finger reaches its key before pressing it and lingers after the release (over 2 frames each way), so a
+    finger over a key is not by itself the sign of a key down."""
+    T = len(poses)
+    for f in range(5):
+        for t in range(T):
+            if not poses[t].pressing[f]:
+                continue
+            if t > 0 and not poses[t - 1].pressing[f]:
+                for d, w in ((1, 0.75), (2, 0.4)):
+                    if t - d >= 0 and not poses[t - d].pressing[f]:
+                        p = poses[t - d]
+                        p.tips[f] = (1 - w) * p.tips[f] + w * (poses[t].tips[f] + [0.0, 0.05 * length])
+            if t + 1 < T and not poses[t + 1].pressing[f]:
+                p = poses[t + 1]
+                p.tips[f] = 0.5 * p.tips[f] + 0.5 * (poses[t].tips[f] + [0.0, 0.04 * length])
 
 
 def _hand_geometry(cv: Canvas, st: Style, p: HandPose) -> dict[str, np.ndarray]:
