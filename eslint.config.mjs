@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'training/**', 'models/**', '*.js', '*.mjs'] },
+  { ignores: ['dist/**', 'bench/out/**', '.cache/**', 'node_modules/**', 'training/**', 'models/**', '*.js', '*.mjs'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -64,8 +64,15 @@ export async function loadPlayable(file: string, opts: { log?: (line: string) =>
   if (VIDEO_EXT.has(ext)) {
     const extract = await loadExtractor();
     if (!extract) throw new InputError(`this build cannot extract ${file} while playing; run \`audeo extract ${file} --take take.audeo.json\` first, then \`audeo play take.audeo.json\``);
-    opts.log?.(`extracting ${file} before playing ...`);
-    return fromTake(await extract(file, {}), file, 'video');
+    opts.log?.(`extracting ${file} before playing (save a take with \`audeo extract\` to start at once next time) ...`);
+    let lastSec = 0;
+    const onProgress = (p: { stage?: string; framesDone?: number; framesTotal?: number }): void => {
+      const now = Date.now() / 1000;
+      if (now - lastSec < 1) return;
+      lastSec = now;
+      opts.log?.(`  ${p.stage ?? ''} ${p.framesDone ?? 0}/${p.framesTotal ?? '?'} frames`);
+    };
+    return fromTake(await extract(file, { onProgress }), file, 'video');
   }
   throw new InputError(`${file}: unknown kind "${ext}"; expected a take (*.audeo.json), a MIDI file (.mid) or a video (${[...VIDEO_EXT].join(' ')})`);
 }

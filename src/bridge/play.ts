@@ -11,7 +11,7 @@ import { MtcFollower, openMtcInput } from './clocks/mtc-in';
 import { loadPlayable, type Playable } from './input';
 import { mapNotes, type MidiMapping } from './mapping';
 import { loadPreset, type Preset } from './presets';
-import { notesAtThreshold } from './rethreshold';
+import { rollToNotes } from '../core/notes';
 import { Scheduler } from './scheduler';
 import type { Sink } from './sink';
 import { MidiPortSink } from './sinks/midi-port';
@@ -119,7 +119,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const threshold = num(opts.threshold, '--threshold', 0.001, 0.999) ?? preset.threshold;
   let notes = playable.notes;
   if (threshold !== undefined && threshold !== playable.threshold) {
-    if (playable.roll) notes = notesAtThreshold(playable.roll, threshold);
+    if (playable.roll) notes = rollToNotes(playable.roll, { threshold });
     else io.stderr(`warning: ${playable.path} has no roll; --threshold ${threshold} ignored`);
   }
   const mapping: MidiMapping = {
@@ -255,7 +255,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
               return;
             case 'threshold':
               if (!playable.roll) return io.stderr('osc-in: threshold ignored: the input has no roll');
-              scheduler.replaceNotes(() => notesSrc.replace(mapNotes(notesAtThreshold(playable.roll!, c.threshold), mapping)));
+              scheduler.replaceNotes(() => notesSrc.replace(mapNotes(rollToNotes(playable.roll!, { threshold: c.threshold }), mapping)));
               io.stderr(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
           }
         },

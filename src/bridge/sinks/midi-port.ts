@@ -15,6 +15,9 @@ export interface MidiPortTarget {
 
 /** Opens an RtMidi output for a target. */
 export async function openMidiOutput(target: MidiPortTarget): Promise<{ out: MidiOutput; label: string }> {
+  if (target.virtual !== undefined && process.platform === 'win32') {
+    throw new SinkError(`Windows MIDI has no virtual ports (asked for "${target.virtual}"); create one with loopMIDI and pass --midi-out ${target.virtual}`);
+  }
   const midi = await (target.loadMidi ?? loadMidi)();
   const out = createPort(() => new midi.Output());
   try {
