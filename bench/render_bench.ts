@@ -9,6 +9,7 @@
  * (Without a build: node -r <a ts-register hook> bench/render_bench.ts ..., as test/render/helpers.ts does.)
  */
 import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseNoteText } from '../src/core/reference';
 import type { NoteEvent } from '../src/core/types';
@@ -124,6 +125,7 @@ async function evaluate(seconds: number): Promise<void> {
   const sums = { sf: [0, 0], pn: [0, 0], pn0: [0, 0], silence: [0, 0] };
   let pnAudio = 0;
   let pnTime = 0;
+  let pnCpu = 0;
   for (const id of heldout) {
     const notes = parseNoteText(readFileSync(path.join(OMAPS, `${id}.txt`), 'utf8'), `${id}.txt`)
       .filter((n) => n.onsetSec < seconds && n.pitch >= 21 && n.pitch <= 108)
@@ -132,8 +134,11 @@ async function evaluate(seconds: number): Promise<void> {
     const dur = real.length / EVAL_SR;
     const sf = await renderNotesToWav(notes, { sampleRate: 16000, durationSec: dur });
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const pn = (await renderNotesPerfNet(notes, { durationSec: dur })).samples;
     pnTime += (performance.now() - t0) / 1000;
+    const c1 = process.cpuUsage(c0);
+    pnCpu += (c1.user + c1.system) / 1e6;
     pnAudio += dur;
     const pn0 = (await renderNotesPerfNet(notes, { durationSec: dur, refiner: 'none' })).samples;
     const silence = new Float32Array(real.length);
@@ -156,7 +161,7 @@ async function evaluate(seconds: number): Promise<void> {
   process.stdout.write('Each cell: log-spectral distance in dB (0-4.5 kHz, after matching RMS; lower is better) / chroma similarity (mean cosine; higher is better)\n\n');
   process.stdout.write('| piece | SoundFont (FluidR3Mono) | PerfNet + refiner | PerfNet alone | silence |\n| --- | --- | --- | --- | --- |\n');
   process.stdout.write(`${rows.join('\n')}\n| mean | ${mean('sf')} | ${mean('pn')} | ${mean('pn0')} | ${mean('silence')} |\n\n`);
-  process.stdout.write(`PerfNet + refiner + Griffin-Lim (32 iterations): ${(pnAudio / pnTime).toFixed(2)}x real time (${pnAudio.toFixed(0)} s of audio in ${pnTime.toFixed(1)} s, 2 threads)\n`);
+  process.stdout.write(`PerfNet + refiner + Griffin-Lim (32 iterations): ${(pnAudio / pnTime).toFixed(2)}x real time (${pnAudio.toFixed(0)} s of audio in ${pnTime.toFixed(1)} s wall, ${pnCpu.toFixed(1)} s CPU; onnxruntime 2 threads; load average ${os.loadavg()[0]?.toFixed(1)})\n`);
 }
 
 async function main(): Promise<void> {
