@@ -9,7 +9,7 @@ import { HIGHEST_PIANO_MIDI, isBlackKey, LOWEST_PIANO_MIDI, midiToName } from '.
 import { axisX, detectAt, residualTiltDeg, searchAngle, type Detection } from './detect';
 import { median } from './fit';
 import { applyH, fitHomography, invertH, mulH, type Point } from './homography';
-import { checkFrame, clipBox, medianAndRepresentative, rotate, type FloatImage, type GrayFrame } from './image';
+import { checkFrame, clipBox, medianAndRepresentative, rotate, sample, type FloatImage, type GrayFrame } from './image';
 import { assignSemitones, canonicalCentreU, whiteLeftU } from './pattern';
 import { robustHomography, whiteGapPoints, type Correspondences } from './refine';
 
@@ -123,6 +123,8 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
   let shift: number;
   if (span === 84 && s0 % 12 === 10) {
     shift = 22 - s0; // A#0 .. A#7: the whole 88-key keyboard, anchored by its ends
+  } else if (opts.lowestKey === undefined && s0 % 12 === 10 && lowEndVisible(det, fitHomography(blackUv(22 - s0), imgPts))) {
+    shift = 22 - s0; // the keyboard's low end (A0, A#0, B0) is in view: only an 88-key piano starts so
   } else {
     const provisional = 60; // place the first black key's octave at C4 until the octave is known
     const h = mulH(rotToSrc, fitHomography(blackUv(provisional), imgPts));
@@ -198,6 +200,26 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
   };
 }
 
+/**
+ * Whether the keyboard visibly ends at the left of the first black key taken as A#0: A0's surface is bright and,
+ * inside the picture, there is no key surface half a white key further left (cheek block, body or background).
+ */
+function lowEndVisible(det: Detection, hRot: number[]): boolean {
+  const { white, dark } = det.edges;
+  const at = (u: number, v: number): number => {
+    const [x, y] = applyH(hRot, u, v);
+    return sample(det.img, x, y);
+  };
+  let ok = 0;
+  for (const v of [0.75, 0.85, 0.95]) {
+    const inKey = at(0.5 * WHITE_WIDTH, v);
+    const outside = at(-0.6 * WHITE_WIDTH, v);
+    if (inKey < 0 || outside < 0) return false; // the frame cuts there: cannot tell
+    if (inKey > white - 0.3 * (white - dark) && outside < white - 0.45 * (white - dark)) ok++;
+  }
+  return ok >= 2;
+}
+
 function sub(a: Point, b: Point): [number, number] {
   return [a[0] - b[0], a[1] - b[1]];
 }
@@ -207,13 +229,13 @@ function inside(frame: FrameInfo, p: Point): boolean {
   return p[0] >= bx - 0.5 && p[0] <= bx + bw + 0.5 && p[1] >= by - 0.5 && p[1] <= by + bh + 0.5;
 }
 
-/** u-interval whose strip columns (v = 0 and v = 1) lie inside the frame / crop, intersected with [0, 1]. */
+/** u-interval whose strip columns lie inside the frame / crop from the back (v = 0) to v = 0.7, intersected with [0, 1]. */
 function visibleU(h: number[], frame: FrameInfo, clip = true): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   const step = WHITE_WIDTH / 20;
   for (let u = -1; u <= 2; u += step) {
-    if (inside(frame, applyH(h, u, 0)) && inside(frame, applyH(h, u, 1))) {
+    if (inside(frame, applyH(h, u, 0)) && inside(frame, applyH(h, u, 0.7))) {
       lo = Math.min(lo, u);
       hi = Math.max(hi, u);
     }
