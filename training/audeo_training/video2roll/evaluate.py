@@ -131,10 +131,11 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--models", nargs="*", help="name@version list (default: every video2roll model in models/index.json)")
     ap.add_argument("--real", type=Path, default=None, help="folder of real-clip npz (strips + pseudo-label keydown)")
+    ap.add_argument("--models-root", type=Path, default=MODELS_ROOT)
     ap.add_argument("--reuse", action="store_true", help="reuse <run>/test-probs.npz when its model sha256 matches")
     a = ap.parse_args()
 
-    index = json.loads((MODELS_ROOT / "index.json").read_text())
+    index = json.loads((a.models_root / "index.json").read_text())
     entries = [m for m in index["models"] if m["type"] == "video2roll"]
     if a.models:
         entries = [m for m in entries if f"{m['name']}@{m['version']}" in a.models]
@@ -149,7 +150,7 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     per_key: list[tuple[str, np.ndarray, np.ndarray]] = []
     for e in entries:
-        mdir = MODELS_ROOT / e["path"]
+        mdir = a.models_root / e["path"]
         card = json.loads((mdir / "card.json").read_text())
         th = float(card.get("thresholds", {}).get("default", 0.4))
         run = REPO_ROOT / "training" / str(card["training"]["config"]["out"])

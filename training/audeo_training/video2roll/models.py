@@ -82,23 +82,24 @@ class ResNet18Baseline(nn.Module):
 
 # ---------------------------------------------------------------- the paper's Video2Roll
 class FeatureTransform(nn.Module):
-    """1x1 conv to `cout`, a residual 3x3-conv pair, average pooling to the top stage's size."""
+    """1x1 conv to `cout`, a residual 3x3-conv pair, average pooling to the top stage's size (4x29 for 100x900).
 
-    def __init__(self, cin: int, cout: int, size: tuple[int, int]) -> None:
+    The pooling is a fixed AvgPool2d (ONNX cannot export adaptive pooling between sizes that do not divide):
+    13x113 -> 4x29 with kernel (4,5), stride (3,4), padding (0,2); 7x57 -> 4x29 with kernel 3, stride 2, padding 1.
+    """
+
+    def __init__(self, cin: int, cout: int, pool: nn.Module) -> None:
         super().__init__()
         self.reduce = nn.Sequential(nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
         self.res = nn.Sequential(
             nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True),
             nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout),
         )
-        self.size = size
+        self.pool = pool
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.reduce(x)
-        y = F.relu(y + self.res(y))
-        if tuple(y.shape[2:]) != self.size:
-            y = F.adaptive_avg_pool2d(y, self.size)
-        return y
+        return self.pool(F.relu(y + self.res(y)))
 
 
 class Refine(nn.Module):
@@ -116,14 +117,13 @@ class Refine(nn.Module):
 
 
 class Video2RollNet(nn.Module):
-    TOP = (4, 29)
 
     def __init__(self, keys: int = PIANO_KEYS) -> None:
         super().__init__()
         self.trunk = ResNet18Trunk()
-        self.t2 = FeatureTransform(128, 128, self.TOP)
-        self.t3 = FeatureTransform(256, 128, self.TOP)
-        self.t4 = FeatureTransform(512, 128, self.TOP)
+        self.t2 = FeatureTransform(128, 128, nn.AvgPool2d((4, 5), (3, 4), (0, 2)))
+        self.t3 = FeatureTransform(256, 128, nn.AvgPool2d(3, 2, 1))
+        self.t4 = FeatureTransform(512, 128, nn.Identity())
         self.t5 = nn.Sequential(nn.Conv2d(512, 64, 1, bias=False), nn.BatchNorm2d(64), nn.ReLU(inplace=True))
         self.r4 = Refine(128, 64)
         self.r3 = Refine(128, 128)
@@ -137,6 +137,8 @@ class Video2RollNet(nn.Module):
         p4 = self.r4(x4, x5)
         p3 = self.r3(x3, p4)
         p2 = self.r2(x2, p3)
+        if p2.shape[2:] != p4.shape[2:]:
+            raise ValueError(f"Video2RollNet expects a 5x100x900 input (top stage 4x29); got {tuple(x.shape[1:])}")
         b, c, h, w = p4.shape
         att = torch.softmax((p2 * p3).reshape(b, c, h * w), dim=2).reshape(b, c, h, w)
         y = self.corr(att * p4) + p4
