@@ -5,6 +5,7 @@ import { InputError } from '../core/errors';
 import { parseMidiNotes } from '../core/reference';
 import { decodeRoll, type Take } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
+import { loadExtractor, requireFile, VIDEO_EXTENSIONS } from '../io/input-file';
 import { readTake } from '../io/take-file';
 
 export interface Playable {
@@ -18,8 +19,6 @@ export interface Playable {
   readonly startTimecode?: string;
   readonly durationSec: number;
 }
-
-const VIDEO_EXT = new Set(['.mp4', '.mov', '.mkv', '.avi', '.webm', '.m4v', '.mpg', '.mpeg']);
 
 export function fromTake(take: Take, file: string, kind: Playable['kind'] = 'take'): Playable {
   const enc = take.rolls.roll2midi ?? take.rolls.video2roll;
@@ -35,33 +34,15 @@ export function fromTake(take: Take, file: string, kind: Playable['kind'] = 'tak
   };
 }
 
-type ExtractFn = (videoPath: string, opts: Record<string, unknown>) => Promise<Take>;
-
-async function loadExtractor(): Promise<ExtractFn | undefined> {
-  try {
-    const modPath = '../extractor';
-    const mod = (await import(modPath)) as { extractTake?: unknown };
-    return typeof mod.extractTake === 'function' ? (mod.extractTake as ExtractFn) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function loadPlayable(file: string, opts: { log?: (line: string) => void } = {}): Promise<Playable> {
   const ext = path.extname(file).toLowerCase();
-  let stat;
-  try {
-    stat = await fs.stat(file);
-  } catch {
-    throw new InputError(`${file} does not exist; expected a take (*.audeo.json), a MIDI file (.mid) or a video`);
-  }
-  if (!stat.isFile()) throw new InputError(`${file} is not a file; expected a take (*.audeo.json), a MIDI file (.mid) or a video`);
+  await requireFile(file, 'expected a take (*.audeo.json), a MIDI file (.mid) or a video');
   if (ext === '.mid' || ext === '.midi') {
     const notes = parseMidiNotes(new Uint8Array(await fs.readFile(file)), path.basename(file));
     return { path: file, kind: 'midi', notes, durationSec: Math.max(0, ...notes.map((n) => n.offsetSec)) };
   }
   if (ext === '.json') return fromTake(await readTake(file), file);
-  if (VIDEO_EXT.has(ext)) {
+  if (VIDEO_EXTENSIONS.has(ext)) {
     const extract = await loadExtractor();
     if (!extract) throw new InputError(`this build cannot extract ${file} while playing; run \`audeo extract ${file} --take take.audeo.json\` first, then \`audeo play take.audeo.json\``);
     opts.log?.(`extracting ${file} before playing (save a take with \`audeo extract\` to start at once next time) ...`);
@@ -74,5 +55,5 @@ export async function loadPlayable(file: string, opts: { log?: (line: string) =>
     };
     return fromTake(await extract(file, { onProgress }), file, 'video');
   }
-  throw new InputError(`${file}: unknown kind "${ext}"; expected a take (*.audeo.json), a MIDI file (.mid) or a video (${[...VIDEO_EXT].join(' ')})`);
+  throw new InputError(`${file}: unknown kind "${ext}"; expected a take (*.audeo.json), a MIDI file (.mid) or a video (${[...VIDEO_EXTENSIONS].join(' ')})`);
 }

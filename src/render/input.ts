@@ -3,8 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { parseMidiNotes } from '../core/reference';
-import type { Take } from '../core/take';
 import type { NoteEvent } from '../core/types';
+import { loadExtractor, requireFile, VIDEO_EXTENSIONS } from '../io/input-file';
 import { readTake } from '../io/take-file';
 
 export interface RenderInput {
@@ -15,29 +15,11 @@ export interface RenderInput {
   readonly durationSec: number;
 }
 
-export const VIDEO_EXTENSIONS: ReadonlySet<string> = new Set(['.mp4', '.mov', '.mkv', '.avi', '.webm', '.m4v', '.mpg', '.mpeg']);
+export { VIDEO_EXTENSIONS };
 const EXPECTED = 'expected a take (*.audeo.json), a MIDI file (.mid) or a video';
 
-type ExtractFn = (videoPath: string, opts: Record<string, unknown>) => Promise<Take>;
-
-async function loadExtractor(): Promise<ExtractFn | undefined> {
-  try {
-    const modPath = '../extractor';
-    const mod = (await import(modPath)) as { extractTake?: unknown };
-    return typeof mod.extractTake === 'function' ? (mod.extractTake as ExtractFn) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function loadRenderInput(file: string, opts: { log?: (line: string) => void } = {}): Promise<RenderInput> {
-  let stat;
-  try {
-    stat = await fs.stat(file);
-  } catch {
-    throw new InputError(`${file} does not exist; ${EXPECTED}`);
-  }
-  if (!stat.isFile()) throw new InputError(`${file} is not a file; ${EXPECTED}`);
+  await requireFile(file, EXPECTED);
   const ext = path.extname(file).toLowerCase();
   if (ext === '.mid' || ext === '.midi') {
     const notes = parseMidiNotes(new Uint8Array(await fs.readFile(file)), path.basename(file));
