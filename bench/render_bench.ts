@@ -2,10 +2,15 @@
  * SoundFont rendering speed: x real time for 30 s of piano (the notes of OMAPS piece 001's first 30 s when the shared
  * data is there, else a generated 30 s of chords and runs), both bundled SoundFonts, 44.1 and 16 kHz, cold (first
  * render in the process: SoundFont parse + Vorbis decoding of the used samples) and warm (median of 3).
- *   npm run -s build && node dist/bench/render_bench.js [notes.txt]
- *   node dist/bench/render_bench.js eval [seconds]   held-out OMAPS pieces: soundfont vs perfnet vs silence against the
- *                                                     real recordings (log-spectral distance, chroma similarity),
- *                                                     and PerfNet's x real time
+ *   npx tsc -p tsconfig.json --outDir bench/out/js && node bench/out/js/bench/render_bench.js [notes.txt]
+ *   node bench/out/js/bench/render_bench.js eval [seconds]
+ *       held-out OMAPS pieces: soundfont vs perfnet (+ refiner, and alone) vs silence against the real recordings
+ *       (log-spectral distance, chroma similarity), and PerfNet's x real time (wall and CPU)
+ *   node bench/out/js/bench/render_bench.js examples <piece> <seconds> <outDir> [--real]
+ *       listening examples of a held-out piece's first <seconds>: <piece>-perfnet.wav and <piece>-soundfont.wav,
+ *       16 kHz mono, scaled to the recording's RMS; --real also writes <piece>-real.wav (OMAPS has no licence:
+ *       local listening only, never commit it)
+ * Models: $AUDEO_MODELS or <repo>/models (the repo root is found from this file's folder, built or not).
  * (Without a build: node -r <a ts-register hook> bench/render_bench.ts ..., as test/render/helpers.ts does.)
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,6 +23,16 @@ import { chromagram } from '../src/eval/chroma';
 import { decodeAudio } from '../src/label/audio';
 import { renderNotesPerfNet } from '../src/render/perfnet';
 import { renderNotesToWav, type RenderSampleRate } from '../src/render/soundfont';
+import { writeWav } from '../src/render/wav';
+
+/** The repository root: the nearest ancestor of this file's folder with training/audeo_training (works from bench/out/js). */
+function repoRoot(): string {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, 'training', 'audeo_training'))) return d;
+    if (path.dirname(d) === d) return path.resolve(__dirname, '..');
+  }
+}
+const MODELS_ROOT = process.env.AUDEO_MODELS ?? path.join(repoRoot(), 'models');
 
 const SECONDS = 30;
 
@@ -115,32 +130,70 @@ function matchRms(x: Float32Array, ref: Float32Array): Float32Array {
   return x.map((v) => v * g);
 }
 
+function heldoutIds(): string[] {
+  return (JSON.parse(readFileSync(path.join(repoRoot(), 'training', 'audeo_training', 'perfnet', 'heldout.json'), 'utf8')) as { heldout: string[] }).heldout;
+}
+
+/** A held-out piece's labels (piano range, first `seconds`) and its recording at 16 kHz. */
+async function pieceData(id: string, seconds: number): Promise<{ notes: NoteEvent[]; real: Float32Array }> {
+  const notes = parseNoteText(readFileSync(path.join(OMAPS, `${id}.txt`), 'utf8'), `${id}.txt`)
+    .filter((n) => n.onsetSec < seconds && n.pitch >= 21 && n.pitch <= 108)
+    .map((n) => ({ ...n, offsetSec: Math.min(n.offsetSec, seconds) }));
+  const real = (await decodeAudio(path.join(OMAPS, `${id}.mp3`), { sampleRate: EVAL_SR })).samples.subarray(0, seconds * EVAL_SR);
+  return { notes, real };
+}
+
+/** Scales to `ref`'s RMS, then down (never up) so the peak stays under -1 dBFS. */
+function forListening(x: Float32Array, ref: Float32Array): Float32Array {
+  const y = matchRms(x, ref);
+  const peak = y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const g = peak > 0.89 ? 0.89 / peak : 1;
+  return y.map((v) => v * g);
+}
+
+async function examples(id: string, seconds: number, outDir: string, withReal: boolean): Promise<void> {
+  if (!existsSync(OMAPS)) {
+    process.stdout.write(`skipped: ${OMAPS} is absent\n`);
+    return;
+  }
+  const { notes, real } = await pieceData(id, seconds);
+  const dur = real.length / EVAL_SR;
+  const sf = await renderNotesToWav(notes, { sampleRate: 16000, durationSec: dur });
+  const pn = (await renderNotesPerfNet(notes, { durationSec: dur, modelsRoot: MODELS_ROOT })).samples;
+  const files: [string, Float32Array][] = [
+    [`${id}-perfnet.wav`, forListening(pn, real)],
+    [`${id}-soundfont.wav`, forListening(sf, real)],
+    ...(withReal ? ([[`${id}-real.wav`, forListening(real, real)]] as [string, Float32Array][]) : []),
+  ];
+  for (const [name, samples] of files) {
+    await writeWav(path.join(outDir, name), samples, EVAL_SR);
+    process.stdout.write(`wrote ${path.join(outDir, name)} (${(samples.length / EVAL_SR).toFixed(1)} s, ${notes.length} notes)\n`);
+  }
+}
+
 async function evaluate(seconds: number): Promise<void> {
   if (!existsSync(OMAPS)) {
     process.stdout.write(`skipped: ${OMAPS} is absent\n`);
     return;
   }
-  const heldout = (JSON.parse(readFileSync(path.join(__dirname, '..', 'training', 'audeo_training', 'perfnet', 'heldout.json'), 'utf8')) as { heldout: string[] }).heldout;
+  const heldout = heldoutIds();
   const rows: string[] = [];
   const sums = { sf: [0, 0], pn: [0, 0], pn0: [0, 0], silence: [0, 0] };
   let pnAudio = 0;
   let pnTime = 0;
   let pnCpu = 0;
   for (const id of heldout) {
-    const notes = parseNoteText(readFileSync(path.join(OMAPS, `${id}.txt`), 'utf8'), `${id}.txt`)
-      .filter((n) => n.onsetSec < seconds && n.pitch >= 21 && n.pitch <= 108)
-      .map((n) => ({ ...n, offsetSec: Math.min(n.offsetSec, seconds) }));
-    const real = (await decodeAudio(path.join(OMAPS, `${id}.mp3`), { sampleRate: EVAL_SR })).samples.subarray(0, seconds * EVAL_SR);
+    const { notes, real } = await pieceData(id, seconds);
     const dur = real.length / EVAL_SR;
     const sf = await renderNotesToWav(notes, { sampleRate: 16000, durationSec: dur });
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    const pn = (await renderNotesPerfNet(notes, { durationSec: dur })).samples;
+    const pn = (await renderNotesPerfNet(notes, { durationSec: dur, modelsRoot: MODELS_ROOT })).samples;
     pnTime += (performance.now() - t0) / 1000;
     const c1 = process.cpuUsage(c0);
     pnCpu += (c1.user + c1.system) / 1e6;
     pnAudio += dur;
-    const pn0 = (await renderNotesPerfNet(notes, { durationSec: dur, refiner: 'none' })).samples;
+    const pn0 = (await renderNotesPerfNet(notes, { durationSec: dur, refiner: 'none', modelsRoot: MODELS_ROOT })).samples;
     const silence = new Float32Array(real.length);
     const m = {
       sf: [logSpectralDistance(real, matchRms(sf, real)), chromaSimilarity(real, sf)],
@@ -167,6 +220,12 @@ async function evaluate(seconds: number): Promise<void> {
 async function main(): Promise<void> {
   if (process.argv[2] === 'eval') {
     await evaluate(Number(process.argv[3] ?? 30));
+    return;
+  }
+  if (process.argv[2] === 'examples') {
+    const [id, sec, outDir] = process.argv.slice(3);
+    if (!id || !sec || !outDir) throw new Error('usage: render_bench examples <piece> <seconds> <outDir> [--real]');
+    await examples(id, Number(sec), outDir, process.argv.includes('--real'));
     return;
   }
   const { notes, what } = loadNotes(process.argv[2]);

@@ -1,6 +1,10 @@
 """Train PerfNet and the refinement U-Net on OMAPS (real piano audio + aligned notes), CPU, time-boxed; export ONNX.
 
     python -m audeo_training.perfnet.train --perfnet-minutes 12 --refiner-minutes 7 --export
+    # continue from a saved PerfNet (its held-out loss is checked before/after; the better weights are kept),
+    # or export only: --perfnet-minutes 0 --refiner-minutes 0 with both --resume-* paths
+    python -m audeo_training.perfnet.train --resume-perfnet training/runs/<run>/perfnet.pt --perfnet-minutes 8 \
+        --perfnet-lr 1e-3 --refiner-minutes 12 --export
 
 CPU only and shared with other trainers: torch.set_num_threads(1), small nets (PerfNet 128 channels, refiner 16..64).
 Held-out pieces: heldout.json (never read here except to exclude them). Writes training/runs/perfnet-<stamp>/
@@ -133,6 +137,10 @@ def main() -> None:
     ap.add_argument("--width", type=int, default=128)
     ap.add_argument("--version", default="0.1.0")
     ap.add_argument("--export", action="store_true")
+    ap.add_argument("--perfnet-lr", type=float, default=2e-3)
+    ap.add_argument("--refiner-lr", type=float, default=1e-3)
+    ap.add_argument("--resume-perfnet", type=Path, default=None, help="perfnet.pt (state_dict) to start from")
+    ap.add_argument("--resume-refiner", type=Path, default=None, help="refiner.pt (state_dict) to start from")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(0)
@@ -143,13 +151,18 @@ def main() -> None:
     print(f"{len(train_ids)} training pieces, {len(test_ids)} held out", flush=True)
     train = [load_piece(i) for i in train_ids]
     test = [load_piece(i) for i in test_ids]
-    config = {**vars(args), "train": train_ids, "heldout": test_ids, "threads": 1, "sr": F.SR, "n_fft": F.N_FFT, "hop": F.HOP, "bins": F.BINS}
+    config = {**{k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}, "train": train_ids, "heldout": test_ids, "threads": 1, "sr": F.SR, "n_fft": F.N_FFT, "hop": F.HOP, "bins": F.BINS}
     stamp = time.strftime("%Y%m%d-%H%M%S")
     run_dir = REPO_ROOT / "training" / "runs" / f"perfnet-{stamp}"
     run_dir.mkdir(parents=True, exist_ok=True)
     (run_dir / "config.json").write_text(json.dumps(config, indent=2))
 
     net = PerfNet(args.width)
+    resumed: dict[str, Any] = {}
+    if args.resume_perfnet is not None:
+        net.load_state_dict(torch.load(args.resume_perfnet, map_location="cpu", weights_only=True))
+        resumed = {"from": str(args.resume_perfnet), "heldout_before": held_out_loss(net, None, test)}
+        print(f"resumed PerfNet from {args.resume_perfnet}: {resumed['heldout_before']}", flush=True)
     gen = batches(train, args.batch, args.frames, rng)
     mse = nn.MSELoss()
 
@@ -158,10 +171,23 @@ def main() -> None:
         x, y = next(gen)
         return mse(net(x), y)
 
-    m_perf = train_loop(net, perf_step, args.perfnet_minutes, 2e-3, "perfnet")
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    m_perf = train_loop(net, perf_step, args.perfnet_minutes, args.perfnet_lr, "perfnet") if args.perfnet_minutes > 0 else {"steps": 0}
+    if resumed:
+        after = held_out_loss(net, None, test)
+        resumed["heldout_after"] = after
+        if args.perfnet_minutes > 0 and after["perfnet_l1"] > resumed["heldout_before"]["perfnet_l1"]:
+            net.load_state_dict(before)  # continuing made the held-out loss worse: keep the resumed weights
+            resumed["kept"] = "resumed"
+        else:
+            resumed["kept"] = "continued"
+        print(f"PerfNet held-out after: {after} (kept {resumed['kept']})", flush=True)
+        m_perf["resumed"] = resumed
     torch.save(net.state_dict(), run_dir / "perfnet.pt")
 
     refiner = SpecRefiner()
+    if args.resume_refiner is not None:
+        refiner.load_state_dict(torch.load(args.resume_refiner, map_location="cpu", weights_only=True))
     gen_r = batches(train, args.refiner_batch, args.refiner_frames, rng)
     net.eval()
 
@@ -172,7 +198,7 @@ def main() -> None:
             p = net(x)
         return (refiner(p[:, None])[:, 0] - y).abs().mean()
 
-    m_ref = train_loop(refiner, ref_step, args.refiner_minutes, 1e-3, "refiner")
+    m_ref = train_loop(refiner, ref_step, args.refiner_minutes, args.refiner_lr, "refiner") if args.refiner_minutes > 0 else {"steps": 0}
     torch.save(refiner.state_dict(), run_dir / "refiner.pt")
     metrics = {"perfnet": m_perf, "refiner": m_ref, "heldout": held_out_loss(net, refiner, test)}
     (run_dir / "metrics.json").write_text(json.dumps(metrics, indent=2))
