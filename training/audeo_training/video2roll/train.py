@@ -69,6 +69,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--balanced", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--init", type=Path, default=None, help="start from this state_dict (e.g. an earlier run's model.pt) to fine-tune")
     ap.add_argument("--val-frames", type=int, default=800, help="validation frames for the periodic check")
     ap.add_argument("--val-every-min", type=float, default=10.0)
     ap.add_argument("--final-val-frames", type=int, default=2400)
@@ -81,6 +82,8 @@ def main() -> None:
     a.out.mkdir(parents=True, exist_ok=True)
     aug = None if a.no_augment else D.AugmentConfig()
     model = build(a.arch)
+    if a.init is not None:
+        model.load_state_dict(torch.load(a.init, map_location="cpu"))
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(a).items()}
     config.update({"augment": asdict(aug) if aug else None, "params": count_params(model), "commit": git_commit(), "device": "cpu"})
     (a.out / "config.json").write_text(json.dumps(config, indent=2))
