@@ -34,13 +34,14 @@ from .models import build, count_params
 def predict(model: torch.nn.Module, clips: list[D.Clip], batch: int = 32, max_frames: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Sigmoid probabilities and labels over every frame of the clips (up to max_frames): [N, 88] each."""
     model.eval()
+    dev = next(model.parameters()).device
     probs, labels = [], []
     n = 0
     for c in clips:
         w = D.clip_windows(c.strips)
         for i in range(0, len(w), batch):
-            x = torch.from_numpy(w[i : i + batch].astype(np.float32) / 255.0)
-            probs.append(torch.sigmoid(model(x)).numpy())
+            x = torch.from_numpy(w[i : i + batch].astype(np.float32) / 255.0).to(dev)
+            probs.append(torch.sigmoid(model(x)).cpu().numpy())
         labels.append(c.keydown)
         n += len(w)
         if max_frames is not None and n >= max_frames:
@@ -69,6 +70,7 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--balanced", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="cpu or cuda (default: cuda when available)")
     ap.add_argument("--init", type=Path, default=None, help="start from this state_dict (e.g. an earlier run's model.pt) to fine-tune")
     ap.add_argument("--val-frames", type=int, default=800, help="validation frames for the periodic check")
     ap.add_argument("--val-every-min", type=float, default=10.0)
@@ -84,8 +86,10 @@ def main() -> None:
     model = build(a.arch)
     if a.init is not None:
         model.load_state_dict(torch.load(a.init, map_location="cpu"))
+    dev = torch.device(a.device)
+    model.to(dev)
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(a).items()}
-    config.update({"augment": asdict(aug) if aug else None, "params": count_params(model), "commit": git_commit(), "device": "cpu"})
+    config.update({"augment": asdict(aug) if aug else None, "params": count_params(model), "commit": git_commit(), "device": a.device})
     (a.out / "config.json").write_text(json.dumps(config, indent=2))
 
     train_dir, val_dir = a.data / "train", a.data / "val"
@@ -111,7 +115,7 @@ def main() -> None:
             g["lr"] = a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         model.train()
         x, y = D.batch(clips, sampler, a.batch, rng, aug)
-        loss = F.binary_cross_entropy_with_logits(model(torch.from_numpy(x)), torch.from_numpy(y))
+        loss = F.binary_cross_entropy_with_logits(model(torch.from_numpy(x).to(dev)), torch.from_numpy(y).to(dev))
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -148,7 +152,7 @@ def main() -> None:
     if final_f1 >= best_f1:
         torch.save(model.state_dict(), a.out / "model.pt")
     else:  # the best periodic checkpoint wins: re-score it on the same final validation frames
-        model.load_state_dict(torch.load(a.out / "model.pt"))
+        model.load_state_dict(torch.load(a.out / "model.pt", map_location=dev))
         p, lab = predict(model, val, max_frames=a.final_val_frames)
     sweep = sweep_thresholds(p, lab)
     metrics = {
