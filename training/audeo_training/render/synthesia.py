@@ -63,6 +63,7 @@ class SynthStyle:
     bg_gradient: float  # 0 = flat; > 0 lighter towards the keyboard
     guides: str  # vertical guide lines: "CF" (at every C and F), "C", "none"
     guide_rgb: RGB
+    top_band: float  # a light band at the top of the frame (the player's frame edge) / frame height (0 = none)
     measure_sec: float  # horizontal measure lines every this many seconds (0 = none)
     fall_speed: float  # frame heights per second
     key_len: float  # white key length / frame height
@@ -140,7 +141,8 @@ def sample_synth_style(rng: np.random.Generator, *, clean: bool = False) -> Synt
         bg_gradient=0.0 if clean or rng.random() < 0.6 else float(rng.uniform(0.1, 0.6)),
         guides="CF" if clean else str(rng.choice(["CF", "C", "none"], p=[0.5, 0.25, 0.25])),
         guide_rgb=(bg[0] + guide_d, bg[1] + guide_d, bg[2] + guide_d),
-        measure_sec=float(rng.uniform(1.5, 3.0)) if clean or rng.random() < 0.5 else 0.0,
+        top_band=0.011 if clean else (float(rng.uniform(0.004, 0.015)) if rng.random() < 0.5 else 0.0),
+        measure_sec=2.0 if clean else (float(rng.uniform(1.5, 3.0)) if rng.random() < 0.5 else 0.0),
         fall_speed=0.19 if clean else float(rng.uniform(0.1, 0.4)),
         key_len=0.19 if clean else float(rng.uniform(0.1, 0.25)),
         toolbar=toolbar,
@@ -254,7 +256,7 @@ def _keyboard_images(st: SynthStyle, lay: SynthLayout, kmap: np.ndarray) -> tupl
     idle = paint(st.white_rgb, st.black_rgb, (1.0 + 0.3 * vb + bevel))
     lit = []
     for light, dark in ((st.left_rgb, st.left_dark_rgb), (st.right_rgb, st.right_dark_rgb)):
-        lit.append(paint(_shade(light, 1.04), dark, (1.05 - 0.15 * vb + 0.4 * bevel)))
+        lit.append(paint(_shade(light, 1.04), dark, (1.05 - 0.15 * vb + 0.15 * bevel)))
     # the keyboard's outside (zoom < 1) shows the background colour
     cols = np.arange(lay.frame_w) + 0.5
     outside = (cols < lay.kx0) | (cols >= lay.kx1)
@@ -279,6 +281,11 @@ def _static(st: SynthStyle, lay: SynthLayout, idle_kb: np.ndarray) -> np.ndarray
             if pc == 0 or (pc == 5 and st.guides == "CF"):
                 x = int(round(lay.key_x(k)[0]))
                 cv2.line(img, (x, 0), (x, lay.hit_y - 1), st.guide_rgb, lw)
+    if st.top_band > 0:  # light edge, then a shadow fading into the background
+        n = max(2, int(round(st.top_band * h * 2.5)))
+        y = (np.arange(n, dtype=np.float32) + 0.5) / (st.top_band * h)
+        prof = np.where(y < 1, 1.0 + 0.8 * np.clip(np.sin(np.pi * np.minimum(y, 1)), 0, 1) ** 0.5, 1.0 - 0.25 * np.exp(-(y - 1) * 2))
+        img[:n] = np.clip(img[:n].astype(np.float32) * prof[:, None, None], 0, 255).astype(np.uint8)
     # shelf: a lighter band that fades towards the keys, the felt line right above them
     sh = lay.key_top - lay.hit_y
     if sh > 0:
@@ -401,14 +408,15 @@ class SynthRenderer:
         self.radius = int(round(st.bar_radius * wp))
         self._profiles: dict[tuple[int, bool, int], np.ndarray] = {}
         self._corners: dict[tuple[int, int], np.ndarray] = {}
-        gw, gh = max(3, int(round(wp * 3.0))), max(3, int(round(wp * 1.6)))
+        gw, gh = max(3, int(round(wp * 3.6))), max(3, int(round(wp * 1.8)))
         yy, xx = np.mgrid[0:gh, 0:gw].astype(np.float32)
         cx, cy = (gw - 1) / 2, gh - 1
-        blob = np.exp(-(((xx - cx) / (0.6 * wp)) ** 2 + ((yy - cy) / (0.5 * wp)) ** 2) / 2)
-        # a few short rays (the sparkle of the real player)
+        blob = np.exp(-(((xx - cx) / (0.75 * wp)) ** 2 + ((yy - cy) / (0.45 * wp)) ** 2) / 2)
+        # short rays fanning upwards from the hit point (the sparkle of the real player)
         ang = np.arctan2(cy - yy, xx - cx)
-        rays = np.exp(-(((np.abs(np.cos(3 * ang))) - 1) / 0.08) ** 2) * np.exp(-np.hypot(xx - cx, yy - cy) / (0.5 * wp))
-        self.glow = np.clip(blob * 0.8 + rays * 0.6, 0, 1) * 200 * st.glow
+        rays = np.exp(-((np.abs(np.cos(3.5 * ang)) - 1) / 0.06) ** 2) * np.exp(-np.hypot((xx - cx) / 1.3, yy - cy) / (0.45 * wp))
+        window = np.sin(np.pi * (xx + 0.5) / gw) ** 2 * np.sin(np.pi * (yy + 0.5) / (2 * gh)) ** 2  # fades out at the sprite's edges
+        self.glow = np.clip(blob * 0.85 + rays * 0.7, 0, 1) * window * 230 * st.glow
         self.font_scale = max(0.25, min(0.9, wp / 40))
 
     def _colour(self, bar: _Bar) -> RGB:
@@ -615,17 +623,18 @@ def real_frame(sec: float) -> np.ndarray | None:
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if ok else None
 
 
-COMPARE_PIECE = "asap/Bach/Prelude/bwv_856"
+COMPARE_PIECE, COMPARE_START = "pop909/001", 65.0  # test split; ~30 notes of ~0.4 s in view, like the reference frame
 
 
-def real_vs_synth(*, real_sec: float = 40.0, width: int = 960, seed: int = 1) -> np.ndarray:
-    """A real frame of the reference video beside a clean rendered frame of the same size (plus 3 random styles)."""
+def real_vs_synth(*, real_sec: float = 40.0, width: int = 800, seed: int = 1) -> np.ndarray:
+    """Top: a frame of the reference video beside a clean rendered frame, both drawn at 1920x1080 and scaled to the
+    same size; below: three randomised styles (domain randomisation)."""
     h = width * 9 // 16
     path = resolve_piece(COMPARE_PIECE)
     perf = load_midi(path)
-    start = perf.notes[0].onset + 8.0
-    fr, _, _ = render_synthesia_frames(perf, start, 0.04, seed, size=(width, h), clean=True, hand_of=track_hands(path))
-    synth = fr[0]
+    hands = track_hands(path)
+    fr, _, _ = render_synthesia_frames(perf, COMPARE_START, 0.04, seed, size=(1920, 1080), clean=True, hand_of=hands)
+    synth = cv2.resize(fr[0], (width, h), interpolation=cv2.INTER_AREA)
     real = real_frame(real_sec)
     real = cv2.resize(real, (width, h), interpolation=cv2.INTER_AREA) if real is not None else np.zeros_like(synth)
     sep = np.zeros((h, 8, 3), np.uint8)
@@ -634,7 +643,7 @@ def real_vs_synth(*, real_sec: float = 40.0, width: int = 960, seed: int = 1) ->
     tw = (2 * width + 8 - 16) // 3
     th = tw * 9 // 16
     for i in range(3):
-        f, _, _ = render_synthesia_frames(perf, start + 3.0 * (i + 1), 0.04, seed * 100 + i + 1, size=(1280, 720))
+        f, _, _ = render_synthesia_frames(perf, COMPARE_START + 4.0 * (i + 1), 0.04, seed * 100 + i + 1, size=(1280, 720), hand_of=hands)
         tiles.append(cv2.resize(f[0], (tw, th), interpolation=cv2.INTER_AREA))
         if i < 2:
             tiles.append(np.zeros((th, 8, 3), np.uint8))
