@@ -199,6 +199,10 @@ def test_key_map_matches_geometry_and_strips() -> None:
         assert len(xs) > 0 and xs.min() + 0.5 >= x0 - 1e-6 and xs.max() + 0.5 <= x1 + 1e-6
         assert ys.min() >= lay.key_top and ys.max() < lay.key_front
     assert corners[0, 0] == pytest.approx(lay.kx0) and corners[2, 1] == lay.key_front
+    cam = plan.camera  # the top-view plan's interface
+    assert (cam.frame_w, cam.frame_h) == SIZE and np.array_equal(cam.corners, corners) and cam.cut == "none"
+    zoomed = plan_synthesia(perf, 0.0, 0.2, 3, size=SIZE, style=plain_style(zoom=1.3, pan=0.0))[0]
+    assert zoomed.camera.cut == "both" and (zoomed.key_map[zoomed.layout.key_top] >= 0).mean() > 0.8
     strips = to_strips(frames, corners)
     assert strips.shape == (5, 100, 900)
     # on the rectified strip, white-key gaps sit at the canonical boundaries (front row)

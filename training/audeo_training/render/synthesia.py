@@ -33,7 +33,7 @@ import numpy as np
 from ..geometry import BLACK_LENGTH, BLACK_WIDTH, LOWEST_MIDI, PIANO_KEYS, WHITE_KEYS, all_key_spans
 from ..midi_sources import DATA_ROOT, Note, Performance, load_midi
 from . import labels as L
-from .camera import rectify
+from .camera import Camera, rectify
 from .clip import FPS, hands_of_notes
 from .video import default_start, resolve_piece, write_mp4
 
@@ -327,6 +327,16 @@ class SynthPlan:
     hands: list[int]  # per entry of `notes`: 0 = left, 1 = right
     frames: int
     key_map: np.ndarray  # int16 [H, W]: the key each pixel shows (-1 elsewhere)
+
+    @property
+    def camera(self) -> Camera:
+        """The layout as the top-view renderer's Camera (frame size, corners; cut = which ends have key centres
+        outside the frame), so code written for ClipPlan.camera works on Synthesia plans too."""
+        lay = self.layout
+        left = lay.key_x(0)[2] < 0
+        right = lay.key_x(PIANO_KEYS - 1)[2] > lay.frame_w
+        cut = "both" if left and right else "left" if left else "right" if right else "none"
+        return Camera(lay.frame_w, lay.frame_h, lay.corners(), 0.0, cut)
 
 
 @dataclass(frozen=True)
