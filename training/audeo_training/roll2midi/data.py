@@ -97,8 +97,28 @@ class LabelRoll:
     sounding: np.ndarray  # uint8 [T, 88]
 
 
-def performance_rolls(split: str, n: int, seed: int, *, max_frames: int = 6000) -> list[LabelRoll]:
-    """Label rolls of up to n performances of a split (whole pieces up to max_frames, from the first note)."""
+CACHE_DIR = Path(__file__).resolve().parents[2] / "data" / "r2m"
+
+
+def performance_rolls(split: str, n: int, seed: int, *, max_frames: int = 6000, cache: bool = True) -> list[LabelRoll]:
+    """Label rolls of up to n performances of a split (whole pieces up to max_frames, from the first note).
+    Cached in training/data/r2m/ (git-ignored) since parsing the MIDI files dominates start-up."""
+    cache_file = CACHE_DIR / f"labels-{split}-n{n}-s{seed}-f{max_frames}.npz"
+    if cache and cache_file.exists():
+        with np.load(cache_file) as z:
+            names = [str(x) for x in z["names"]]
+            return [LabelRoll(nm, z[f"kd{i}"].copy(), z[f"snd{i}"].copy()) for i, nm in enumerate(names)]
+    out = _performance_rolls(split, n, seed, max_frames)
+    if cache:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        arrays = {f"kd{i}": r.keydown for i, r in enumerate(out)} | {f"snd{i}": r.sounding for i, r in enumerate(out)}
+        tmp = cache_file.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, names=np.array([r.name for r in out]), **arrays)
+        tmp.replace(cache_file)
+    return out
+
+
+def _performance_rolls(split: str, n: int, seed: int, max_frames: int) -> list[LabelRoll]:
     files = performances(split)
     rng = np.random.default_rng(seed)
     pick = rng.permutation(len(files))[:n]

@@ -52,7 +52,7 @@ def sweep(probs: np.ndarray, target: np.ndarray) -> dict[str, Any]:
     return {"rows": rows, "best": best}
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--arch", choices=["paper", "light"], required=True)
     ap.add_argument("--width", type=int, default=8, help="paper: channel width of the first block (64 = the paper)")
@@ -68,10 +68,24 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--init", type=Path, default=None, help="start from this run's model.pt (fine-tuning)")
+    ap.add_argument("--val-windows", type=int, default=160)
     ap.add_argument("--out", type=Path, required=True)
-    a = ap.parse_args()
+    return ap
 
+
+def main() -> None:
+    a = parser().parse_args()
     torch.set_num_threads(a.threads)
+    t_load = time.time()
+    train_rolls = D.performance_rolls("train", a.train_pieces, a.seed)
+    val_rolls = D.performance_rolls("val", a.val_pieces, 1000 + a.seed)
+    print(f"data: {len(train_rolls)} train pieces, {sum(len(r.keydown) for r in train_rolls)} frames, {time.time() - t_load:.0f} s", flush=True)
+    metrics = train(a, train_rolls, val_rolls)
+    print(json.dumps({k: v for k, v in metrics.items() if k != "thresholdSweep"}), flush=True)
+
+
+def train(a: argparse.Namespace, train_rolls: list[D.LabelRoll], val_rolls: list[D.LabelRoll]) -> dict[str, Any]:
+    """Trains within a.minutes / a.max_steps; writes config.json, model.pt, log.jsonl, metrics.json to a.out."""
     torch.manual_seed(a.seed)
     a.out.mkdir(parents=True, exist_ok=True)
     kwargs: dict[str, Any] = {"width": a.width} if a.arch == "paper" else {"channels": tuple(int(c) for c in a.channels.split(","))}
@@ -88,12 +102,8 @@ def main() -> None:
     }
     (a.out / "config.json").write_text(json.dumps(config, indent=2))
 
-    t_load = time.time()
-    train_rolls = D.performance_rolls("train", a.train_pieces, a.seed)
     sampler = D.WindowSampler(train_rolls, a.seed)
-    val_sampler = D.WindowSampler(D.performance_rolls("val", a.val_pieces, 1000 + a.seed), 1000 + a.seed)
-    vx, vy, _ = val_sampler.batch(160)
-    print(f"data: {len(train_rolls)} train pieces, {sum(len(r.keydown) for r in train_rolls)} frames, {time.time() - t_load:.0f} s", flush=True)
+    vx, vy, _ = D.WindowSampler(val_rolls, 1000 + a.seed).batch(a.val_windows)
 
     betas = (0.5, 0.999) if a.arch == "paper" else (0.9, 0.999)
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=betas)
@@ -166,12 +176,13 @@ def main() -> None:
     sw = sweep(p, vy)
     metrics = {
         "steps": step, "bestStep": best["step"], "trainWallSec": round(time.time() - t0, 1), "windowsSeen": step * a.batch,
-        "valWindows": len(vx), "valF1@0.4": round(best["f1"], 4), "inputValF1@0.4": round(base_f1, 4),
+        "valWindows": len(vx), "trainPiecesUsed": len(train_rolls), "trainFrames": int(sum(len(r.keydown) for r in train_rolls)), "valF1@0.4": round(best["f1"], 4), "inputValF1@0.4": round(base_f1, 4),
         "thresholdSweep": sw, "threshold": sw["best"]["threshold"], "commit": config["commit"],
         "convention": "micro frame F1 (mir_eval.multipitch), 88 keys, simulated val inputs",
     }
     (a.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    print(json.dumps({k: v for k, v in metrics.items() if k != "thresholdSweep"}), flush=True)
+    log.close()
+    return metrics
 
 
 if __name__ == "__main__":
