@@ -30,7 +30,7 @@ import cv2
 import mido
 import numpy as np
 
-from ..geometry import BLACK_LENGTH, BLACK_WIDTH, LOWEST_MIDI, PIANO_KEYS, WHITE_KEYS, all_key_spans
+from ..geometry import BLACK_LENGTH, LOWEST_MIDI, PIANO_KEYS, WHITE_KEYS, all_key_spans
 from ..midi_sources import DATA_ROOT, Note, Performance, load_midi
 from . import labels as L
 from .camera import Camera, rectify
@@ -228,7 +228,6 @@ def key_map(lay: SynthLayout) -> np.ndarray:
         row = white_row.copy()
         if vv < BLACK_LENGTH:
             row = np.where(black_row >= 0, black_row, row)
-            # a dark edge line around the black keys
         out[y] = row
     return out
 
@@ -424,9 +423,11 @@ class SynthRenderer:
         blob = np.exp(-(((xx - cx) / (0.75 * wp)) ** 2 + ((yy - cy) / (0.45 * wp)) ** 2) / 2)
         # short rays fanning upwards from the hit point (the sparkle of the real player)
         ang = np.arctan2(cy - yy, xx - cx)
-        rays = np.exp(-((np.abs(np.cos(3.5 * ang)) - 1) / 0.06) ** 2) * np.exp(-np.hypot((xx - cx) / 1.3, yy - cy) / (0.45 * wp))
         window = np.sin(np.pi * (xx + 0.5) / gw) ** 2 * np.sin(np.pi * (yy + 0.5) / (2 * gh)) ** 2  # fades out at the sprite's edges
-        self.glow = np.clip(blob * 0.85 + rays * 0.7, 0, 1) * window * 230 * st.glow
+        self.glows = []  # 4 sparkle phases (rays turn a little from frame to frame)
+        for phase in range(4):
+            rays = np.exp(-((np.abs(np.cos(3.5 * ang + phase * 0.7)) - 1) / 0.06) ** 2) * np.exp(-np.hypot((xx - cx) / 1.3, yy - cy) / (0.45 * wp))
+            self.glows.append(np.clip(blob * 0.85 + rays * 0.7, 0, 1) * window * 230 * st.glow)
         self.font_scale = max(0.25, min(0.9, wp / 40))
 
     def _colour(self, bar: _Bar) -> RGB:
@@ -536,14 +537,15 @@ class SynthRenderer:
             ys, xs = self.key_pixels[k]
             kb[ys, xs] = self.lit_kb[hand][ys, xs]
         if st.glow > 0:
-            gh, gw = self.glow.shape
+            gh, gw = self.glows[0].shape
             for k in np.nonzero(plan.keydown[t])[0]:
+                glow = self.glows[(t + int(k)) % len(self.glows)]
                 xc = lay.key_x(int(k))[2]
                 x0, y0 = int(round(xc - gw / 2)), lay.hit_y - gh + max(1, gh // 6)
                 xs0, xs1 = max(0, x0), min(lay.frame_w, x0 + gw)
                 ys0, ys1 = max(0, y0), min(lay.key_top, y0 + gh)
                 if xs1 > xs0 and ys1 > ys0:
-                    g = self.glow[ys0 - y0 : ys1 - y0, xs0 - x0 : xs1 - x0, None]
+                    g = glow[ys0 - y0 : ys1 - y0, xs0 - x0 : xs1 - x0, None]
                     reg = img[ys0:ys1, xs0:xs1]
                     reg[:] = np.clip(reg + g, 0, 255).astype(np.uint8)
         if lay.toolbar_y < lay.frame_h and self.duration > 0:  # progress bar + time
