@@ -144,3 +144,23 @@ def test_training_smoke(tmp_path: Path, arch: str, extra: list[str]) -> None:
     model = build(arch, **cfg["kwargs"])
     model.load_state_dict(torch.load(tmp_path / "model.pt", map_location="cpu", weights_only=True))
     assert 0.0 <= metrics["valF1@0.4"] <= 1.0 and 0.2 <= metrics["threshold"] <= 0.7
+
+
+@pytest.mark.parametrize("arch,kwargs", [("light", {}), ("paper", {"width": 2})])
+def test_onnx_export_matches_torch(tmp_path: Path, arch: str, kwargs: dict[str, int]) -> None:
+    import onnxruntime as ort
+
+    from audeo_training.roll2midi.export import export_onnx, torch_outputs
+
+    torch.manual_seed(0)
+    model = build(arch, **kwargs).eval()
+    names = export_onnx(model, tmp_path / "model.onnx")
+    assert names == (["frame", "onset"] if arch == "light" else ["frame"])
+    x = np.random.default_rng(0).random((3, 100, 88)).astype(np.float32)
+    want = torch_outputs(model, x)
+    sess = ort.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"])
+    got = dict(zip(names, sess.run(names, {"roll_in": x})))
+    for n in names:
+        assert got[n].shape == (3, 100, 88)
+        assert 0.0 <= got[n].min() and got[n].max() <= 1.0  # probabilities: the sigmoid is inside the graph
+        np.testing.assert_allclose(got[n], want[n], atol=1e-4)
