@@ -129,7 +129,11 @@ class RollBuffer {
   }
 }
 
-/** Decoder settings a card may carry beside thresholds.default: thresholds.minFrames, .repressGapFrames, .onset. */
+/**
+ * Decoder settings a card may carry beside thresholds.default: thresholds.minFrames, .repressGapFrames, .onset.
+ * With Roll2Midi, its card's settings override the Video2Roll card's, key by key (a refiner card without minFrames
+ * keeps the one tuned for the Video2Roll model).
+ */
 export function decodeOptionsFromCard(model: LoadedModel): DecodeOptions {
   const t = model.card.thresholds ?? {};
   const int = (x: number | undefined): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x) : undefined);
@@ -290,7 +294,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
         await r2m.close();
       }
     }
-    const notes = rollToNotes(refined ?? v2rRoll, { ...decodeOptionsFromCard(r2mModel ?? v2rModel), threshold, ...(onsets ? { onsets } : {}) });
+    const notes = rollToNotes(refined ?? v2rRoll, { ...decodeOptionsFromCard(v2rModel), ...(r2mModel ? decodeOptionsFromCard(r2mModel) : {}), threshold, ...(onsets ? { onsets } : {}) });
     const take: Take = {
       ...baseTake(),
       rolls: { video2roll: encodeRoll(v2rRoll), ...(refined ? { roll2midi: encodeRoll(refined) } : {}) },

@@ -1,4 +1,6 @@
 /**
+ * @jest-environment ./test/extractor/ort-environment.ts
+ *
  * Video2Roll parity: the torch logits exported by training/audeo_training/video2roll/export.py, replayed through
  * onnxruntime-node on the shipped models/<name>/<version>/model.onnx, within the fixture's tolerance (1e-4).
  */

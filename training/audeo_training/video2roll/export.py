@@ -28,6 +28,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from ..cards import MAX_MODEL_BYTES, MODELS_ROOT, REPO_ROOT, tensor, update_index, write_card
 from . import data as D
+from .decoder_tune import tune
 from .models import build
 
 OPSET = 17
@@ -107,6 +108,19 @@ def parity_inputs(data_dir: Path, parity_dir: Path) -> np.ndarray:
     return wins
 
 
+@torch.no_grad()
+def tune_on_validation(model: torch.nn.Module, val_dir: Path) -> dict[str, Any]:
+    """Note-decoder constants (threshold, minFrames) for the best note-onset F1 on the validation clips."""
+    model.eval()
+    probs, keydown = [], []
+    for c in D.load_split(val_dir):
+        w = D.clip_windows(c.strips)
+        out = [torch.sigmoid(model(torch.from_numpy(w[i : i + 32].astype(np.float32) / 255.0))).numpy() for i in range(0, len(w), 32)]
+        probs.append(np.concatenate(out))
+        keydown.append(c.keydown)
+    return tune(probs, keydown)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", type=Path, required=True)
@@ -117,6 +131,7 @@ def main() -> None:
     ap.add_argument("--fp16-weights", choices=["auto", "yes", "no"], default="auto")
     ap.add_argument("--models-root", type=Path, default=MODELS_ROOT)
     ap.add_argument("--parity-dir", type=Path, default=PARITY_DIR)
+    ap.add_argument("--no-decoder-tuning", action="store_true", help="keep the frame threshold; do not tune threshold x minFrames on <data>/val")
     a = ap.parse_args()
 
     model, config = load_run(a.run)
@@ -137,13 +152,19 @@ def main() -> None:
     card_metrics: dict[str, Any] = {
         "validation": {"frames": val.get("valFrames"), "threshold": threshold, "sweepBest": val.get("thresholdSweep", {}).get("best")},
     }
+    thresholds: dict[str, Any] = {"default": threshold, "paper": 0.4}
+    if not a.no_decoder_tuning and (a.data / "val").exists():
+        decoder = tune_on_validation(model, a.data / "val")
+        card_metrics["validation"]["decoder"] = decoder["best"]
+        thresholds.update({"default": decoder["best"]["threshold"], "minFrames": decoder["best"]["minFrames"], "frame": threshold})
+        print(json.dumps({"decoderTuning": decoder["best"]}))
     if test is not None:
         card_metrics["testSynthetic"] = test
     extra = {
         "fps": 25,
         "keys": {"lowestMidi": 21, "count": 88},
         "preprocessing": {"frames": 5, "width": 900, "height": 100, "scale": 1 / 255, "mean": 0.0, "std": 1.0, "edge": "repeat"},
-        "thresholds": {"default": threshold, "paper": 0.4},
+        "thresholds": thresholds,
         "training": {
             "commit": config.get("commit"),
             "arch": config["arch"],
