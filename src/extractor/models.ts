@@ -107,6 +107,8 @@ export function parseModelSpec(spec: string): { name: string; version?: string }
  */
 export function resolveEntry(index: ModelIndex, type: ModelType, spec?: string): IndexEntry | undefined {
   const wanted = spec ?? index.defaults[type];
+  // A refiner changes the notes: it runs only when the index names a default or the user asks for one by name.
+  if (!wanted && type === 'roll2midi') return undefined;
   if (!wanted) {
     const ofType = index.models.filter((m) => m.type === type).sort((a, b) => compareVersions(b.version, a.version));
     return ofType[0];
