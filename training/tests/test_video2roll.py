@@ -87,8 +87,20 @@ def test_augment_keeps_range_and_shape_and_varies() -> None:
     assert a.shape == (5, 100, 900) and a.dtype == np.float32
     assert 0.0 <= a.min() and a.max() <= 1.0
     assert not np.allclose(a, b)
-    x, y = D.batch(_clips(rng), D.BalancedSampler(_clips(rng), rng), 4, rng, None)
-    assert x.shape == (4, 5, 100, 900) and y.shape == (4, 88)
+    x, y, w = D.batch(_clips(rng), D.BalancedSampler(_clips(rng), rng), 4, rng, None)
+    assert x.shape == (4, 5, 100, 900) and y.shape == (4, 88) and np.all(w == 1)
+
+
+def test_visible_keys_of_a_cut_keyboard() -> None:
+    strips = np.full((3, 100, 900), 120, np.uint8)
+    strips[:, :, :300] = 0  # the picture ends a third of the way in: the low keys are black
+    vis = D.visible_keys(strips)
+    assert vis.dtype == bool and vis.shape == (88,)
+    assert not vis[:25].any() and vis[40:].all()
+    clips = [D.Clip(strips=strips, keydown=np.ones((3, 88), np.uint8))]
+    rng = np.random.default_rng(0)
+    _, _, w = D.batch(clips, D.BalancedSampler(clips, rng), 2, rng, None, [vis])
+    assert np.array_equal(w[0], vis.astype(np.float32))
 
 
 def test_load_split_skips_unreadable_shards(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..geometry import PIANO_KEYS
+from ..geometry import PIANO_KEYS, all_key_spans
 
 FRAMES = 5
 HALF = FRAMES // 2
@@ -162,14 +162,29 @@ def augment(win: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np
 
 
 def batch(
-    clips: list[Clip], sampler: BalancedSampler, size: int, rng: np.random.Generator, aug: AugmentConfig | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """x float32 [size, 5, H, W], y float32 [size, 88]."""
-    xs, ys = [], []
+    clips: list[Clip], sampler: BalancedSampler, size: int, rng: np.random.Generator, aug: AugmentConfig | None,
+    visible: list[np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x float32 [size, 5, H, W], y float32 [size, 88], loss weights float32 [size, 88] (1 everywhere, or each clip's
+    `visible` keys: a key outside a cut keyboard's picture teaches nothing but guessing)."""
+    xs, ys, ws = [], [], []
     for _ in range(size):
         ci, t = sampler.draw()
         c = clips[ci]
         win = window(c.strips, t)
         xs.append(augment(win, rng, aug) if aug is not None else win.astype(np.float32) / 255.0)
         ys.append(c.keydown[t].astype(np.float32))
-    return np.stack(xs), np.stack(ys)
+        ws.append(visible[ci].astype(np.float32) if visible is not None else np.ones(c.keydown.shape[1], np.float32))
+    return np.stack(xs), np.stack(ys), np.stack(ws)
+
+
+def visible_keys(strips: np.ndarray) -> np.ndarray:
+    """bool [88]: keys the camera sees in a clip (a cut keyboard's strip is exactly 0 outside the view; a key counts
+    as visible when under half of its column span in the middle frame is that black)."""
+    s = strips[len(strips) // 2]
+    vis = np.zeros(len(all_key_spans()), bool)
+    for k, sp in enumerate(all_key_spans()):
+        a = int(sp.x0 * s.shape[1])
+        b = max(a + 1, int(sp.x1 * s.shape[1]))
+        vis[k] = float((s[:, a:b] == 0).mean()) < 0.5
+    return vis

@@ -27,7 +27,6 @@ import cv2
 import numpy as np
 
 from ..cards import MODELS_ROOT, REPO_ROOT
-from ..geometry import all_key_spans
 from ..metrics import all_metrics, note_metrics_pooled, roll_to_notes
 from . import data as D
 
@@ -52,25 +51,13 @@ def predict_onnx(onnx_path: Path, clips: list[D.Clip], threads: int, batch: int 
     return out, time.time() - t0
 
 
-def visible_keys(strips: np.ndarray) -> np.ndarray:
-    """bool [88]: keys the camera sees in a clip (a cut keyboard's strip is exactly 0 outside the view; a key counts
-    as visible when under half of its column span in the middle frame is that black)."""
-    s = strips[len(strips) // 2]
-    vis = np.zeros(88, bool)
-    for k, sp in enumerate(all_key_spans()):
-        a = int(sp.x0 * s.shape[1])
-        b = max(a + 1, int(sp.x1 * s.shape[1]))
-        vis[k] = float((s[:, a:b] == 0).mean()) < 0.5
-    return vis
-
-
 def score(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, note_threshold: float | None = None) -> dict[str, Any]:
     """Frame metrics at `threshold`; note-onset metrics of the rolls decoded at `note_threshold` (default: the same).
 
     Scored on the keys the camera sees (labels and predictions outside a cut keyboard's view are dropped: a key that
     is not in the picture cannot be "seen down"); `allKeysMicroF1` keeps the unmasked figure for comparison."""
     nth = threshold if note_threshold is None else note_threshold
-    vis = [visible_keys(c.strips) for c in clips]
+    vis = [D.visible_keys(c.strips) for c in clips]
     ref = np.concatenate([c.keydown.astype(bool) & v for c, v in zip(clips, vis)])
     est = np.concatenate([(p >= threshold) & v for p, v in zip(probs, vis)])
     m = all_metrics(ref, est)
@@ -97,8 +84,7 @@ def draw_per_key(rows: list[tuple[str, np.ndarray, np.ndarray]], path: Path) -> 
     width = 88 * key_w + 2 * pad
     height = len(rows) * (2 * h_half + label_h + pad) + pad
     img = np.full((height, width, 3), 255, np.uint8)
-    from ..geometry import all_key_spans
-
+    
     spans = all_key_spans()
     for r, (name, fp, fn) in enumerate(rows):
         top = pad + r * (2 * h_half + label_h + pad)

@@ -31,8 +31,11 @@ from .models import build, count_params
 
 
 @torch.no_grad()
-def predict(model: torch.nn.Module, clips: list[D.Clip], batch: int = 32, max_frames: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Sigmoid probabilities and labels over every frame of the clips (up to max_frames): [N, 88] each."""
+def predict(
+    model: torch.nn.Module, clips: list[D.Clip], batch: int = 32, max_frames: int | None = None, mask_invisible: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sigmoid probabilities and labels over every frame of the clips (up to max_frames): [N, 88] each; with
+    mask_invisible, both are 0 on keys outside a cut keyboard's picture (scored on what the camera sees)."""
     model.eval()
     dev = next(model.parameters()).device
     probs, labels = [], []
@@ -41,8 +44,9 @@ def predict(model: torch.nn.Module, clips: list[D.Clip], batch: int = 32, max_fr
         w = D.clip_windows(c.strips)
         for i in range(0, len(w), batch):
             x = torch.from_numpy(w[i : i + batch].astype(np.float32) / 255.0).to(dev)
-            probs.append(torch.sigmoid(model(x)).cpu().numpy())
-        labels.append(c.keydown)
+            p = torch.sigmoid(model(x)).cpu().numpy()
+            probs.append(p * D.visible_keys(c.strips) if mask_invisible else p)
+        labels.append(c.keydown & D.visible_keys(c.strips) if mask_invisible else c.keydown)
         n += len(w)
         if max_frames is not None and n >= max_frames:
             break
@@ -71,6 +75,7 @@ def main() -> None:
     ap.add_argument("--balanced", type=float, default=0.5)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="cpu or cuda (default: cuda when available)")
+    ap.add_argument("--mask-invisible", action="store_true", help="no loss on keys outside a cut keyboard's picture")
     ap.add_argument("--init", type=Path, default=None, help="start from this state_dict (e.g. an earlier run's model.pt) to fine-tune")
     ap.add_argument("--val-frames", type=int, default=800, help="validation frames for the periodic check")
     ap.add_argument("--val-every-min", type=float, default=10.0)
@@ -96,6 +101,7 @@ def main() -> None:
     clips = D.load_split(train_dir)
     loaded = len(clips)
     sampler = D.BalancedSampler(clips, rng, a.balanced)
+    visible = [D.visible_keys(c.strips) for c in clips] if a.mask_invisible else None
     val = D.load_split(val_dir)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     budget_s = a.minutes * 60.0
@@ -114,8 +120,9 @@ def main() -> None:
         for g in opt.param_groups:
             g["lr"] = a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         model.train()
-        x, y = D.batch(clips, sampler, a.batch, rng, aug)
-        loss = F.binary_cross_entropy_with_logits(model(torch.from_numpy(x).to(dev)), torch.from_numpy(y).to(dev))
+        x, y, w = D.batch(clips, sampler, a.batch, rng, aug, visible)
+        wt = torch.from_numpy(w).to(dev)
+        loss = (F.binary_cross_entropy_with_logits(model(torch.from_numpy(x).to(dev)), torch.from_numpy(y).to(dev), reduction="none") * wt).sum() / wt.sum().clamp(min=1.0)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -133,9 +140,10 @@ def main() -> None:
                 clips = D.load_split(train_dir)
                 loaded = len(clips)
                 sampler = D.BalancedSampler(clips, rng, a.balanced)
+                visible = [D.visible_keys(c.strips) for c in clips] if a.mask_invisible else None
         if time.time() - last_val > a.val_every_min * 60:
             last_val = time.time()
-            p, lab = predict(model, val, max_frames=a.val_frames)
+            p, lab = predict(model, val, max_frames=a.val_frames, mask_invisible=a.mask_invisible)
             f1 = all_metrics(lab, p >= 0.4)["keys88"]["micro"]["f1"]
             rec = {"step": step, "seen": seen, "sec": round(time.time() - t0, 1), "valMicroF1@0.4": f1}
             log.write(json.dumps(rec) + "\n")
@@ -147,13 +155,13 @@ def main() -> None:
             last_val = time.time()
     train_sec = time.time() - t0
     torch.save(model.state_dict(), a.out / "last.pt")
-    p, lab = predict(model, val, max_frames=a.final_val_frames)
+    p, lab = predict(model, val, max_frames=a.final_val_frames, mask_invisible=a.mask_invisible)
     final_f1 = all_metrics(lab, p >= 0.4)["keys88"]["micro"]["f1"]
     if final_f1 >= best_f1:
         torch.save(model.state_dict(), a.out / "model.pt")
     else:  # the best periodic checkpoint wins: re-score it on the same final validation frames
         model.load_state_dict(torch.load(a.out / "model.pt", map_location=dev))
-        p, lab = predict(model, val, max_frames=a.final_val_frames)
+        p, lab = predict(model, val, max_frames=a.final_val_frames, mask_invisible=a.mask_invisible)
     sweep = sweep_thresholds(p, lab)
     metrics = {
         "arch": a.arch,
