@@ -6,8 +6,8 @@
  *   node bench/out/js/bench/render_bench.js eval [seconds]
  *       held-out OMAPS pieces: soundfont vs perfnet (+ refiner, and alone) vs silence against the real recordings
  *       (log-spectral distance, chroma similarity), and PerfNet's x real time (wall and CPU)
- *   node bench/out/js/bench/render_bench.js examples <piece> <seconds> <outDir> [--real]
- *       listening examples of a held-out piece's first <seconds>: <piece>-perfnet.wav and <piece>-soundfont.wav,
+ *   node bench/out/js/bench/render_bench.js examples <piece> <seconds> <outDir> [--from <sec>] [--real]
+ *       listening examples of <seconds> of a held-out piece (from 0 or --from): <piece>-perfnet.wav and <piece>-soundfont.wav,
  *       16 kHz mono, scaled to the recording's RMS; --real also writes <piece>-real.wav (OMAPS has no licence:
  *       local listening only, never commit it)
  * Models: $AUDEO_MODELS or <repo>/models (the repo root is found from this file's folder, built or not).
@@ -151,19 +151,23 @@ function forListening(x: Float32Array, ref: Float32Array): Float32Array {
   return y.map((v) => v * g);
 }
 
-async function examples(id: string, seconds: number, outDir: string, withReal: boolean): Promise<void> {
+async function examples(id: string, seconds: number, outDir: string, opts: { fromSec: number; withReal: boolean }): Promise<void> {
   if (!existsSync(OMAPS)) {
     process.stdout.write(`skipped: ${OMAPS} is absent\n`);
     return;
   }
-  const { notes, real } = await pieceData(id, seconds);
-  const dur = real.length / EVAL_SR;
-  const sf = await renderNotesToWav(notes, { sampleRate: 16000, durationSec: dur });
-  const pn = (await renderNotesPerfNet(notes, { durationSec: dur, modelsRoot: MODELS_ROOT })).samples;
+  // render from 0 (notes already sounding at --from keep their real onsets), then cut
+  const { notes: all, real: whole } = await pieceData(id, opts.fromSec + seconds);
+  const dur = whole.length / EVAL_SR;
+  const cut = (x: Float32Array): Float32Array => x.subarray(Math.round(opts.fromSec * EVAL_SR), whole.length);
+  const real = cut(whole);
+  const notes = all.filter((n) => n.offsetSec > opts.fromSec);
+  const sf = cut(await renderNotesToWav(all, { sampleRate: 16000, durationSec: dur }));
+  const pn = cut((await renderNotesPerfNet(all, { durationSec: dur, modelsRoot: MODELS_ROOT })).samples);
   const files: [string, Float32Array][] = [
     [`${id}-perfnet.wav`, forListening(pn, real)],
     [`${id}-soundfont.wav`, forListening(sf, real)],
-    ...(withReal ? ([[`${id}-real.wav`, forListening(real, real)]] as [string, Float32Array][]) : []),
+    ...(opts.withReal ? ([[`${id}-real.wav`, forListening(real, real)]] as [string, Float32Array][]) : []),
   ];
   for (const [name, samples] of files) {
     await writeWav(path.join(outDir, name), samples, EVAL_SR);
@@ -225,7 +229,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'examples') {
     const [id, sec, outDir] = process.argv.slice(3);
     if (!id || !sec || !outDir) throw new Error('usage: render_bench examples <piece> <seconds> <outDir> [--real]');
-    await examples(id, Number(sec), outDir, process.argv.includes('--real'));
+    const from = process.argv.indexOf('--from');
+    await examples(id, Number(sec), outDir, { fromSec: from > 0 ? Number(process.argv[from + 1]) : 0, withReal: process.argv.includes('--real') });
     return;
   }
   const { notes, what } = loadNotes(process.argv[2]);
