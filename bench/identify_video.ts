@@ -15,12 +15,14 @@
  *   (c) the same predicted notes, PerfNet deep synth                 (audeo render --synth perfnet; skipped without a model)
  *   (d) random notes in the piece's range, SoundFont                 (must be near chance)
  *   (e) white noise                                                  (must be near chance)
+ *   (b') (b) without the Roll2Midi stage (when the extractor used one), to show what it adds
  * and each is identified against the whole library (chroma + subsequence DTW, src/eval/identify.ts). Onset F1
  * (50 ms) of the notes behind each row vs the clip's key-down notes (the renderer's labels) is reported beside it.
  * Videos, predicted notes and library chroma are cached under .cache/identify-video/ (git-ignored).
  * Writes the table to --out (bench/results.ts picks bench/out/*.md up into docs/RESULTS.md) and to stdout.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, promises as fs, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { noteMetrics } from '../src/core/metrics';
@@ -29,6 +31,7 @@ import { chromagram, type Chromagram } from '../src/eval/chroma';
 import {
   applySustain,
   clipNotes,
+  lowestVisibleWhiteKey,
   conditionTable,
   notesStartingIn,
   pickPieces,
@@ -50,13 +53,15 @@ const QUERY_FROM_SEC = 1;
 const QUERY_SEC = 20;
 const LIBRARY_SEC = 180;
 const CACHE_VERSION = 'v1';
-const CONDITIONS = [
-  '(a) true MIDI segment, SoundFont',
-  '(b) notes extracted from the video, SoundFont',
-  '(c) notes extracted from the video, PerfNet deep synth',
-  "(d) random notes in the piece's range, SoundFont",
-  '(e) white noise',
-] as const;
+const C = {
+  truth: '(a) true MIDI segment, SoundFont',
+  predicted: '(b) notes extracted from the video, SoundFont',
+  v2rOnly: "(b') same, Video2Roll alone (Roll2Midi off), SoundFont",
+  perfnet: '(c) notes extracted from the video, PerfNet deep synth',
+  random: "(d) random notes in the piece's range, SoundFont",
+  noise: '(e) white noise',
+} as const;
+const CONDITIONS = [C.truth, C.predicted, C.v2rOnly, C.perfnet, C.random, C.noise];
 
 function findRoot(from: string): string {
   let d = from;
@@ -165,6 +170,8 @@ function libraryNotes(p: Performance): NoteEvent[] {
 
 interface ClipLabels {
   readonly notes: NoteEvent[];
+  readonly corners: [number, number][];
+  readonly frameSize: [number, number];
   readonly source: string;
   readonly start: number;
 }
@@ -189,22 +196,34 @@ async function renderVideo(piece: string, startSec: number, seed: number, out: s
   return JSON.parse(await fs.readFile(labelsFile, 'utf8')) as ClipLabels;
 }
 
+/** Cache key of the models an extraction would use: the index's defaults + a hash of index.json (any change re-extracts). */
 function modelsId(modelsRoot: string): string {
-  const idx = JSON.parse(readFileSync(path.join(modelsRoot, 'index.json'), 'utf8')) as { defaults?: Record<string, string> };
-  return [idx.defaults?.video2roll ?? 'none', idx.defaults?.roll2midi ?? 'no-roll2midi'].join('+');
+  const text = readFileSync(path.join(modelsRoot, 'index.json'), 'utf8');
+  const idx = JSON.parse(text) as { defaults?: Record<string, string> };
+  return `${idx.defaults?.video2roll ?? 'none'}_${createHash('sha1').update(text).digest('hex').slice(0, 8)}`;
 }
 
-async function extractNotes(video: string, modelsRoot: string): Promise<{ notes: NoteEvent[]; models: string }> {
-  const id = modelsId(modelsRoot);
+/**
+ * Predicted notes (cached per video and models). A cut keyboard whose octave the locator cannot tell is extracted
+ * again with --lowest-key read off the renderer's labels, as the error message asks a user to do.
+ */
+async function extractNotes(video: string, modelsRoot: string, labels: ClipLabels, refiner?: 'none'): Promise<{ notes: NoteEvent[]; models: string; lowestKey?: number }> {
+  const id = `${modelsId(modelsRoot)}${refiner === 'none' ? '_v2r_only' : ''}`;
   const file = video.replace(/\.mp4$/, `.${slug(id)}.pred.json`);
-  if (existsSync(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as { notes: NoteEvent[]; models: string };
+  if (existsSync(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as { notes: NoteEvent[]; models: string; lowestKey?: number };
   const { extractTake } = await import('../src/extractor/pipeline');
-  const take = await extractTake(video, { modelsRoot });
+  let lowestKey: number | undefined;
+  const base = { modelsRoot, ...(refiner ? { refiner } : {}) };
+  const take = await extractTake(video, base).catch(async (e: unknown) => {
+    lowestKey = lowestVisibleWhiteKey(labels.corners, labels.frameSize);
+    if (!(e instanceof Error && /octave cannot be told/.test(e.message)) || lowestKey === undefined) throw e;
+    return extractTake(video, { ...base, lowestKey });
+  });
   const models = Object.values(take.models)
     .filter((m): m is NonNullable<typeof m> => !!m)
     .map((m) => `${m.name}@${m.version}`)
     .join(' + ');
-  const res = { notes: take.notes.map((n) => ({ ...n })), models };
+  const res = { notes: take.notes.map((n) => ({ ...n })), models, ...(lowestKey !== undefined ? { lowestKey } : {}) };
   await fs.writeFile(file, JSON.stringify(res));
   return res;
 }
@@ -312,6 +331,7 @@ async function main(): Promise<void> {
   let models = '';
   let failures = 0;
   let skipped = 0;
+  let hinted = 0;
   const timing = { extract: 0, synth: 0 };
   for (const [i, c] of chosen.entries()) {
     const video = videoOf(c);
@@ -333,7 +353,7 @@ async function main(): Promise<void> {
     let ts = performance.now();
     queries.push({
       piece: c.piece,
-      condition: CONDITIONS[0],
+      condition: C.truth,
       chroma: truthSeg.length > 0 ? chromaOf(await soundFont(truthSeg, QUERY_SEC)) : undefined,
       onsetF1: f1(notesStartingIn(c.perf.notes, from, QUERY_SEC)),
     });
@@ -341,8 +361,9 @@ async function main(): Promise<void> {
     ts = performance.now();
     let predicted: NoteEvent[] | undefined;
     try {
-      const p = await extractNotes(video, modelsRoot);
+      const p = await extractNotes(video, modelsRoot, labels);
       predicted = p.notes;
+      if (p.lowestKey !== undefined) hinted++;
       models = p.models;
     } catch (e) {
       failures++;
@@ -352,7 +373,7 @@ async function main(): Promise<void> {
     ts = performance.now();
     const predSeg = predicted ? clipNotes(predicted, QUERY_FROM_SEC, QUERY_SEC) : [];
     const predF1 = predicted ? f1(notesStartingIn(predicted, QUERY_FROM_SEC, QUERY_SEC)) : 0;
-    queries.push({ piece: c.piece, condition: CONDITIONS[1], chroma: predSeg.length > 0 ? chromaOf(await soundFont(predSeg, QUERY_SEC)) : undefined, onsetF1: predF1 });
+    queries.push({ piece: c.piece, condition: C.predicted, chroma: predSeg.length > 0 ? chromaOf(await soundFont(predSeg, QUERY_SEC)) : undefined, onsetF1: predF1 });
     if (withPerfNet) {
       let chroma: Chromagram | undefined;
       if (predSeg.length > 0) {
@@ -361,12 +382,19 @@ async function main(): Promise<void> {
         if (r.sampleRate !== SR) throw new Error(`PerfNet renders at ${r.sampleRate} Hz; this test expects ${SR} Hz`);
         chroma = chromaOf(r.samples);
       }
-      queries.push({ piece: c.piece, condition: CONDITIONS[2], chroma, onsetF1: predF1 });
+      queries.push({ piece: c.piece, condition: C.perfnet, chroma, onsetF1: predF1 });
+    }
+    if (predicted && /\+/.test(models)) {
+      // the same video without the Roll2Midi stage, to show what it adds (or costs)
+      const p = await extractNotes(video, modelsRoot, labels, 'none');
+      const seg = clipNotes(p.notes, QUERY_FROM_SEC, QUERY_SEC);
+      const chroma = seg.length > 0 ? chromaOf(await soundFont(seg, QUERY_SEC)) : undefined;
+      queries.push({ piece: c.piece, condition: C.v2rOnly, chroma, onsetF1: f1(notesStartingIn(p.notes, QUERY_FROM_SEC, QUERY_SEC)) });
     }
     const pitches = libraryNotes(c.perf).map((n) => n.pitch);
     const random = randomNotes(rand, Math.min(...pitches), Math.max(...pitches), QUERY_SEC);
-    queries.push({ piece: c.piece, condition: CONDITIONS[3], chroma: chromaOf(await soundFont(random, QUERY_SEC)), onsetF1: f1(random) });
-    queries.push({ piece: c.piece, condition: CONDITIONS[4], chroma: chromaOf(whiteNoise(rand, QUERY_SEC * SR)) });
+    queries.push({ piece: c.piece, condition: C.random, chroma: chromaOf(await soundFont(random, QUERY_SEC)), onsetF1: f1(random) });
+    queries.push({ piece: c.piece, condition: C.noise, chroma: chromaOf(whiteNoise(rand, QUERY_SEC * SR)) });
     timing.synth += (performance.now() - ts) / 1000;
     log(`query: ${c.piece} from ${c.startSec.toFixed(1)} s: ${predicted ? predicted.length : 0} notes predicted, onset F1 ${predF1.toFixed(3)}`);
   }
@@ -391,6 +419,7 @@ async function main(): Promise<void> {
       `${withPerfNet ? `; PerfNet: ${perfnetId}` : '; PerfNet row skipped (no perfnet model)'}.`,
     `Library: ${library.length} references = ${library.length - omapsCount} test-split pieces (SoundFont render of the first ${LIBRARY_SEC} s of each piece's performance MIDI, pedal applied) + ${omapsCount} OMAPS recordings.`,
     `Queries: ${chosen.length - skipped} test-split pieces${skipped > 0 ? ` (${skipped} more skipped: their video could not be rendered)` : ''}, one ${QUERY_SEC}-s segment each from a ${CLIP_SEC}-s rendered video (random style, 854x480, seeded start; seed ${seed})` +
+      `${hinted > 0 ? `; ${hinted} show a cut keyboard whose octave the locator asks the user for: extracted with --lowest-key read off the labels` : ''}` +
       `${failures > 0 ? `; extraction failed on ${failures}` : ''}. Onset F1: 50 ms, vs the clip's key-down notes.`,
     '',
     conditionTable(rows, library.length),

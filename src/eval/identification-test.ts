@@ -303,3 +303,27 @@ export function conditionTable(rows: readonly ConditionRow[], librarySize: numbe
   lines.push(`| chance (${librarySize} references) | - | ${chance1.toFixed(1)}% | ${chance5.toFixed(1)}% | ${((librarySize + 1) / 2).toFixed(1)} | - |`);
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * The MIDI note of the leftmost white key whose whole width is in the frame, from the renderer's labels: the
+ * corners of the WHOLE 88-key keyboard (back-left, back-right, front-right, front-left; continuous pixels) and the
+ * frame size. What a user reads off a cut-keyboard video for `--lowest-key`; linear along the edges (perspective
+ * moves it by a key or so, well within the octave the locator needs). Undefined when no white key is in view. Pure.
+ */
+export function lowestVisibleWhiteKey(corners: readonly (readonly [number, number])[], frameSize: readonly [number, number]): number | undefined {
+  const [bl, br, fr, fl] = corners as [readonly [number, number], readonly [number, number], readonly [number, number], readonly [number, number]];
+  const [w, h] = frameSize;
+  const inside = (u: number): boolean =>
+    [
+      [bl, br],
+      [fl, fr],
+    ].every(([a, b]) => {
+      const x = a![0] + u * (b![0] - a![0]);
+      const y = a![1] + u * (b![1] - a![1]);
+      return x >= 0 && x <= w && y >= 0 && y <= h;
+    });
+  const whites: number[] = [];
+  for (let m = 21; m <= 108; m++) if (![1, 3, 6, 8, 10].includes(m % 12)) whites.push(m);
+  for (let i = 0; i < whites.length; i++) if (inside(i / whites.length) && inside((i + 1) / whites.length)) return whites[i];
+  return undefined;
+}

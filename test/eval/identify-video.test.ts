@@ -5,6 +5,7 @@ import {
   applySustain,
   clipNotes,
   conditionTable,
+  lowestVisibleWhiteKey,
   notesStartingIn,
   pickPieces,
   queryStartSec,
@@ -78,6 +79,24 @@ describe('video identification test: note helpers', () => {
     const x = whiteNoise(r, 1000);
     expect(Math.max(...x)).toBeLessThanOrEqual(0.1);
     expect(Math.min(...x)).toBeGreaterThanOrEqual(-0.1);
+  });
+
+  it('reads the leftmost fully visible white key off the keyboard corners', () => {
+    const whole: [number, number][] = [
+      [10, 100],
+      [590, 100],
+      [590, 160],
+      [10, 160],
+    ];
+    expect(lowestVisibleWhiteKey(whole, [600, 300])).toBe(21); // A0
+    const cut: [number, number][] = [
+      [-500, 100],
+      [500, 100],
+      [500, 160],
+      [-500, 160],
+    ];
+    expect(lowestVisibleWhiteKey(cut, [600, 300])).toBe(65); // white key 26 of 52 = F4
+    expect(lowestVisibleWhiteKey(cut, [10, 300])).toBeUndefined();
   });
 
   it('draws distinct pieces deterministically and starts that fit the library', () => {
