@@ -121,7 +121,7 @@ def export(net: PerfNet, refiner: SpecRefiner, version: str, run_dir: Path, metr
         torch.onnx.export(model, (dummy,), str(d / "model.onnx"), input_names=[inp], output_names=[out], dynamic_axes=axes, opset_version=17, dynamo=False)
         shape_in: list[int | str] = [1, F.IN_CHANNELS, "T"] if name == "perfnet" else [1, 1, F.BINS, "T"]
         shape_out: list[int | str] = [1, F.BINS, "T"] if name == "perfnet" else [1, 1, F.BINS, "T"]
-        card = write_card(d, name=name, version=version, type=name, inputs=[tensor(inp, shape_in)], outputs=[tensor(out, shape_out)], output_kind=kind, description=desc, extra={"audio": audio, "training": training})
+        card = write_card(d, name=name, version=version, type=name, inputs=[tensor(inp, shape_in)], outputs=[tensor(out, shape_out)], output_kind=kind, description=desc, extra={"audio": audio, "training": training, "metrics": {"heldout": metrics.get("heldout", {})}})
         update_index(card, make_default=True)
         print(f"exported {d} ({card['sizeBytes'] / 1e6:.1f} MB)")
 
