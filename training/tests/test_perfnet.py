@@ -63,3 +63,24 @@ def test_onnx_export_has_a_dynamic_time_axis(tmp_path: Path) -> None:
 def test_heldout_list_is_fixed() -> None:
     held = json.loads((Path(F.__file__).with_name("heldout.json")).read_text())["heldout"]
     assert len(held) == 10 and len(set(held)) == 10
+
+
+def test_export_writes_both_models_with_cards_and_index_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """train.export (the shipping path): ONNX + card (STFT constants, held-out metrics) for both nets, index defaults."""
+    ort = pytest.importorskip("onnxruntime")
+    from audeo_training import cards
+    from audeo_training.perfnet import train as T
+
+    monkeypatch.setattr(T, "MODELS_ROOT", tmp_path)
+    monkeypatch.setattr(T, "update_index", lambda card, make_default=False: cards.update_index(card, make_default=make_default, models_root=tmp_path))
+    torch.manual_seed(0)
+    T.export(PerfNet(16), SpecRefiner((4, 8, 8)), "9.9.9", tmp_path / "run", {"heldout": {"perfnet_l1": 0.2, "refined_l1": 0.1}}, {"width": 16})
+    index = json.loads((tmp_path / "index.json").read_text())
+    assert index["defaults"] == {"perfnet": "perfnet@9.9.9", "spec-refiner": "spec-refiner@9.9.9"}
+    for name, shape in (("perfnet", (1, 264, 72)), ("spec-refiner", (1, 1, 576, 72))):
+        card = json.loads((tmp_path / name / "9.9.9" / "card.json").read_text())
+        assert card["audio"] == {"sampleRate": F.SR, "nFft": F.N_FFT, "hop": F.HOP, "bins": F.BINS}
+        assert card["metrics"]["heldout"]["refined_l1"] == 0.1
+        s = ort.InferenceSession(str(tmp_path / name / "9.9.9" / "model.onnx"))
+        out = s.run(None, {card["inputs"][0]["name"]: np.random.default_rng(1).random(shape, dtype=np.float32)})[0]
+        assert out.shape[-2:] == (576, 72)
