@@ -372,6 +372,29 @@ def main() -> None:
         print(f"wrote {a.doc}", flush=True)
 
 
+def summary(res: dict[str, Any]) -> list[str]:
+    """One line per (set, refiner): the change against the input alone, in the three conventions."""
+    out = []
+    for key, label in (("simulated", "simulated Video2Roll inputs (test split)"), ("real", "real Video2Roll outputs")):
+        if key not in res:
+            continue
+        rows = res[key]["rows"]
+        base = rows[0]
+        for r in rows[1:]:
+            if "@0.4" in r["system"]:
+                continue
+
+            def d(f: Callable[[dict[str, Any]], float], r: dict[str, Any] = r) -> str:
+                return f"{100 * f(base):.1f} -> {100 * f(r):.1f} ({100 * (f(r) - f(base)):+.1f})"
+
+            out.append(
+                f"- {label}, `{r['system'][2:]}` vs input alone: micro frame F1 (88 keys) {d(lambda x: x['keys88']['micro']['f1'])}; "
+                f"sample-averaged F1, 51 keys (the paper's Table 1 convention) {d(lambda x: x['keys51']['samples']['f1'])} "
+                f"(the paper: 56.4 -> 61.5, +5.1); note-onset F1 {d(lambda x: x['noteOnset']['f1'])}."
+            )
+    return out
+
+
 def render_doc(res: dict[str, Any], refiners: list[OnnxRefiner], a: argparse.Namespace) -> str:
     lines = [
         "# Roll2Midi: refining the Video2Roll roll into the sounding roll",
@@ -395,7 +418,8 @@ def render_doc(res: dict[str, Any], refiners: list[OnnxRefiner], a: argparse.Nam
         lines.append(f"| `{r.ref}`{' (default)' if res.get('defaultRefiner') == r.ref else ''} | {cfg.get('arch')} {cfg.get('kwargs')} "
                      f"{'crop ' + str(cfg.get('crop')) if cfg.get('crop') else ''} | {cfg.get('params')} / {r.card['sizeBytes'] / 1e6:.2f} MB | "
                      f"{r.threshold} | {'yes' if 'onset' in r.outputs else 'no'} | {tr.get('steps')} steps x batch {cfg.get('batch')}, "
-                     f"{(tr.get('wallSec') or 0) / 60:.1f} min CPU (1 thread, niced, shared machine) |")
+                     f"{(tr.get('wallSec') or 0) / 60:.1f} min CPU (1 thread, niced, shared machine)"
+                     f"{', continued from ' + Path(str(cfg['init'])).name if cfg.get('init') else ''} |")
     lines += [
         "",
         "- **r2m-paper** is the paper's generator (stride-1 'U-Net': 6 conv blocks, 5 transposed-conv blocks with skips, "
@@ -415,6 +439,10 @@ def render_doc(res: dict[str, Any], refiners: list[OnnxRefiner], a: argparse.Nam
         "outputs were not available when these models were trained (see 'Real Video2Roll outputs').",
         "- Inference (extractor and this evaluation alike): windows of 100 frames every 50 frames, triangular blending "
         "(src/extractor/windows.ts, mirrored by `data.run_windowed`). The paper used non-overlapping windows.",
+        "",
+        "## Summary",
+        "",
+        *summary(res),
         "",
         "## Results",
         "",
@@ -471,10 +499,11 @@ def render_doc(res: dict[str, Any], refiners: list[OnnxRefiner], a: argparse.Nam
         "",
         "```",
         "cd training",
-        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch paper --width 4 --crop 32 --batch 8 --minutes 11.5 --out runs/r2m-paper",
-        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch light --minutes 12.5 --out runs/r2m-light",
+        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch paper --width 4 --crop 32 --batch 8 --minutes 12 --val-every-min 5 --val-windows 96 --out runs/r2m-paper",
+        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch light --minutes 12.5 --val-every-min 4 --out runs/r2m-light",
+        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch light --init runs/r2m-light --minutes 12 --val-every-min 5 --val-windows 96 --out runs/r2m-light-r2",
         ".venv/bin/python -m audeo_training.roll2midi.export --run runs/r2m-paper --name r2m-paper --version 1.0.0",
-        ".venv/bin/python -m audeo_training.roll2midi.export --run runs/r2m-light --name r2m-light --version 1.0.0 --default",
+        ".venv/bin/python -m audeo_training.roll2midi.export --run runs/r2m-light-r2 --name r2m-light --version 1.0.0 --default  # if it beats r2m-paper on validation",
         "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.evaluate",
         "```",
         "",

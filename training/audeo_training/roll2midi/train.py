@@ -69,6 +69,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--init", type=Path, default=None, help="start from this run's model.pt (fine-tuning)")
     ap.add_argument("--val-windows", type=int, default=160)
+    ap.add_argument("--finalize", action="store_true",
+                    help="no training: score <out>/model.pt (best validation step so far) on the validation windows and write "
+                    "metrics.json, for a run stopped before its end")
     ap.add_argument("--out", type=Path, required=True)
     return ap
 
@@ -80,8 +83,34 @@ def main() -> None:
     train_rolls = D.performance_rolls("train", a.train_pieces, a.seed)
     val_rolls = D.performance_rolls("val", a.val_pieces, 1000 + a.seed)
     print(f"data: {len(train_rolls)} train pieces, {sum(len(r.keydown) for r in train_rolls)} frames, {time.time() - t_load:.0f} s", flush=True)
-    metrics = train(a, train_rolls, val_rolls)
+    metrics = finalize(a, val_rolls) if a.finalize else train(a, train_rolls, val_rolls)
     print(json.dumps({k: v for k, v in metrics.items() if k != "thresholdSweep"}), flush=True)
+
+
+def finalize(a: argparse.Namespace, val_rolls: list[D.LabelRoll]) -> dict[str, Any]:
+    """metrics.json for a stopped run: its saved model.pt (the best validated step) scored as train() would."""
+    config = json.loads((a.out / "config.json").read_text())
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in config["kwargs"].items()}
+    model = build(config["arch"], **kwargs)
+    model.load_state_dict(torch.load(a.out / "model.pt", map_location="cpu", weights_only=True))
+    vx, vy, _ = D.WindowSampler(val_rolls, 1000 + config["seed"]).batch(a.val_windows)
+    log = [json.loads(line) for line in (a.out / "log.jsonl").read_text().splitlines() if line.strip()]
+    vals = [r for r in log if "valF1@0.4" in r]
+    best = max(vals, key=lambda r: r["valF1@0.4"])
+    p = predict(model, vx, batch=8)["frame"]
+    sw = sweep(p, vy)
+    f1 = frame_metrics(vy.reshape(-1, 88), p.reshape(-1, 88) >= 0.4)["micro"]["f1"]
+    base_f1 = frame_metrics(vy.reshape(-1, 88), vx.reshape(-1, 88) >= 0.4)["micro"]["f1"]
+    steps = max(int(r.get("step", 0)) for r in log)
+    metrics = {
+        "steps": steps, "bestStep": best["step"], "trainWallSec": max(float(r.get("sec", 0)) for r in log),
+        "windowsSeen": steps * config["batch"], "valWindows": len(vx), "valF1@0.4": round(f1, 4), "inputValF1@0.4": round(base_f1, 4),
+        "thresholdSweep": sw, "threshold": sw["best"]["threshold"], "commit": config["commit"],
+        "convention": "micro frame F1 (mir_eval.multipitch), 88 keys, simulated val inputs",
+        "finalized": "run stopped during its final validation (shared CPU); model.pt = best validated step, scored by --finalize",
+    }
+    (a.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    return metrics
 
 
 def train(a: argparse.Namespace, train_rolls: list[D.LabelRoll], val_rolls: list[D.LabelRoll]) -> dict[str, Any]:
