@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { parseMidiNotes } from '../core/reference';
-import { decodeRoll, type Take } from '../core/take';
+import { decodeRoll, redecodeTake, type Take } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
 import { loadExtractor, requireFile, VIDEO_EXTENSIONS } from '../io/input-file';
 import { readTake } from '../io/take-file';
@@ -12,8 +12,10 @@ export interface Playable {
   readonly path: string;
   readonly kind: 'take' | 'midi' | 'video';
   readonly notes: readonly NoteEvent[];
-  /** The Take's refined roll (roll2midi, else video2roll), for /audeo/roll and live threshold changes. */
+  /** The Take's refined roll (roll2midi, else video2roll), for /audeo/roll. */
   readonly roll?: Roll;
+  /** The notes decoded again at another threshold, as extraction decoded them; absent without a roll. */
+  readonly redecode?: (threshold: number) => NoteEvent[];
   readonly threshold?: number;
   /** "HH:MM:SS:FF" of the video's first frame, when known. */
   readonly startTimecode?: string;
@@ -27,7 +29,7 @@ export function fromTake(take: Take, file: string, kind: Playable['kind'] = 'tak
     path: file,
     kind,
     notes: take.notes,
-    ...(enc ? { roll: decodeRoll(enc) } : {}),
+    ...(enc ? { roll: decodeRoll(enc), redecode: (threshold: number) => redecodeTake(take, threshold) ?? [] } : {}),
     threshold: take.threshold,
     ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
     durationSec: end,

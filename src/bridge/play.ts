@@ -11,7 +11,6 @@ import { MtcFollower, openMtcInput } from './clocks/mtc-in';
 import { loadPlayable, type Playable } from './input';
 import { mapNotes, type MidiMapping } from './mapping';
 import { loadPreset, type Preset } from './presets';
-import { rollToNotes } from '../core/notes';
 import { Scheduler } from './scheduler';
 import type { Sink } from './sink';
 import { MidiPortSink } from './sinks/midi-port';
@@ -119,7 +118,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const threshold = num(opts.threshold, '--threshold', 0.001, 0.999) ?? preset.threshold;
   let notes = playable.notes;
   if (threshold !== undefined && threshold !== playable.threshold) {
-    if (playable.roll) notes = rollToNotes(playable.roll, { threshold });
+    if (playable.redecode) notes = playable.redecode(threshold);
     else io.stderr(`warning: ${playable.path} has no roll; --threshold ${threshold} ignored`);
   }
   const mapping: MidiMapping = {
@@ -254,8 +253,8 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
               if (chase && clockKind === 'osc') chase.feed(c.positionSec, hostSec);
               return;
             case 'threshold':
-              if (!playable.roll) return io.stderr('osc-in: threshold ignored: the input has no roll');
-              scheduler.replaceNotes(() => notesSrc.replace(mapNotes(rollToNotes(playable.roll!, { threshold: c.threshold }), mapping)));
+              if (!playable.redecode) return io.stderr('osc-in: threshold ignored: the input has no roll');
+              scheduler.replaceNotes(() => notesSrc.replace(mapNotes(playable.redecode!(c.threshold), mapping)));
               io.stderr(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
           }
         },

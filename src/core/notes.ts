@@ -111,6 +111,110 @@ export function rollToNotes(roll: Roll, opts: DecodeOptions = {}): NoteEvent[] {
   return notes.sort(compareNotes);
 }
 
+export interface AnchorOptions {
+  /** A frame of the sounding roll sounds when its value is >= threshold. Default 0.4. */
+  readonly threshold?: number;
+  /**
+   * A key-down onset is confirmed when the sounding roll is on within +-snapFrames of it (the refiner may shift a
+   * note's start by a frame or two); an unconfirmed one is dropped as a false positive. Default 2.
+   */
+  readonly snapFrames?: number;
+  /** Sounding notes are at least this many frames long (capped at the key's next onset). Default 1. */
+  readonly minFrames?: number;
+  /** Velocity of every note (1..127). Default 100. */
+  readonly velocity?: number;
+  /**
+   * The refiner's onset probabilities (same shape as the sounding roll). A sounding run that no key-down onset
+   * explains becomes a note only where this head peaks >= onsetThreshold at its start (a note the camera missed).
+   * Without it such runs are dropped (tails of earlier notes, or hallucinations).
+   */
+  readonly onsets?: Roll;
+  /** Default 0.5. */
+  readonly onsetThreshold?: number;
+}
+
+/**
+ * Onset-anchored decoding of a two-stage roll: *when* a note starts comes from the key-down notes (Video2Roll:
+ * the camera sees a key struck, to the frame), *how long* it sounds from the refined sounding roll (Roll2Midi:
+ * decay and sustain pedal, which the camera cannot see). Each key-down onset the sounding roll confirms becomes a
+ * note that lasts to the end of the sounding run there, cut at the key's next onset; key-down notes the refiner
+ * rejects are dropped; runs with no key-down onset become notes only when the refiner's onset head confirms them.
+ * Pure; notes are sorted by onset then pitch, never overlap on one key and lie inside the sounding roll's span.
+ */
+export function anchorNotes(keyDown: readonly NoteEvent[], sounding: Roll, opts: AnchorOptions = {}): NoteEvent[] {
+  const threshold = opts.threshold ?? 0.4;
+  const snap = Math.max(0, Math.round(opts.snapFrames ?? 2));
+  const minFrames = Math.max(1, Math.round(opts.minFrames ?? 1));
+  const velocity = Math.max(1, Math.min(127, Math.round(opts.velocity ?? 100)));
+  const { keys, frames, data } = sounding;
+  const onsets = opts.onsets;
+  if (onsets && (onsets.frames !== frames || onsets.keys !== keys)) {
+    throw new RangeError(`onset roll is ${onsets.frames}x${onsets.keys}; expected the sounding roll's shape ${frames}x${keys}`);
+  }
+  const onsetThreshold = opts.onsetThreshold ?? 0.5;
+  const starts: number[][] = Array.from({ length: keys }, () => []);
+  for (const n of keyDown) {
+    const k = n.pitch - sounding.lowestMidi;
+    const a = Math.round((n.onsetSec - sounding.startSec) * sounding.fps);
+    if (k >= 0 && k < keys && a >= 0 && a < frames) starts[k]?.push(a);
+  }
+  const notes: NoteEvent[] = [];
+  for (let k = 0; k < keys; k++) {
+    const on = (t: number): boolean => t >= 0 && t < frames && (data[t * keys + k] ?? 0) >= threshold;
+    const firstOn = (a: number): number => {
+      for (let t = a - snap; t <= a + snap; t++) if (on(t)) return t;
+      return -1;
+    };
+    const confirmed = [...new Set(starts[k])].filter((a) => firstOn(a) >= 0);
+    if (onsets) {
+      const peak = (a: number): number => {
+        let m = 0;
+        for (let t = Math.max(0, a - snap); t <= Math.min(frames - 1, a + snap); t++) m = Math.max(m, onsets.data[t * keys + k] ?? 0);
+        return m;
+      };
+      const explained = (s: number): boolean => confirmed.some((a) => Math.abs(a - s) <= snap);
+      for (let t = 0; t < frames; t++) {
+        if (on(t) && !on(t - 1) && !explained(t) && peak(t) >= onsetThreshold) confirmed.push(t);
+      }
+    }
+    confirmed.sort((x, y) => x - y);
+    confirmed.forEach((a, i) => {
+      const next = Math.min(frames, confirmed[i + 1] ?? frames);
+      let e = Math.max(a, firstOn(a));
+      while (e < frames && on(e)) e++;
+      e = Math.min(Math.max(e, a + minFrames), next);
+      if (e > a) notes.push({ pitch: sounding.lowestMidi + k, onsetSec: frameTimeSec(sounding, a), offsetSec: frameTimeSec(sounding, e), velocity });
+    });
+  }
+  return notes.sort(compareNotes);
+}
+
+/** How a two-stage roll becomes notes; saved in the Take so a later re-decode (a new threshold) gives the same notes. */
+export interface StageDecoder {
+  /** Video2Roll's key-down roll -> notes (their onsets anchor the final notes). */
+  readonly keyDown: Omit<DecodeOptions, 'onsets' | 'velocity'>;
+  /** Present when Roll2Midi refined the roll: onset-anchored decoding of its sounding roll. */
+  readonly sounding?: Omit<AnchorOptions, 'onsets' | 'velocity'>;
+}
+
+export interface StageRolls {
+  readonly keyDown: Roll;
+  readonly sounding?: Roll;
+  /** Roll2Midi's onset head, when it has one. */
+  readonly onsets?: Roll;
+}
+
+/**
+ * The notes of a Take's rolls: key-down notes alone, or anchored on the sounding roll when there is one.
+ * `threshold` overrides the last stage's threshold (what `--threshold` and OSC /threshold change).
+ */
+export function decodeStages(rolls: StageRolls, decoder: StageDecoder, threshold?: number): NoteEvent[] {
+  const over = threshold === undefined ? {} : { threshold };
+  if (!rolls.sounding) return rollToNotes(rolls.keyDown, { ...decoder.keyDown, ...over });
+  const keyDown = rollToNotes(rolls.keyDown, decoder.keyDown);
+  return anchorNotes(keyDown, rolls.sounding, { ...decoder.sounding, ...over, ...(rolls.onsets ? { onsets: rolls.onsets } : {}) });
+}
+
 /**
  * Draws notes into a roll: a note covers the frames from round(onset) to round(offset) (at least one frame),
  * clipped to the roll. Notes outside the key range are ignored.

@@ -5,6 +5,7 @@
  * Rolls are stored compactly: probabilities quantised to 0..255 (uint8, value/255), base64, frame-major.
  */
 import { InputError } from './errors';
+import { decodeStages, rollToNotes, type StageDecoder } from './notes';
 import type { NoteEvent, Roll } from './types';
 
 export const TAKE_FORMAT = 'audeo.take' as const;
@@ -60,7 +61,15 @@ export interface Take {
   /** Human-readable notes about how the take was made, e.g. a stage that was skipped (audeo extract). */
   readonly notices?: readonly string[];
   readonly threshold: number;
-  readonly rolls: { readonly video2roll?: EncodedRoll; readonly roll2midi?: EncodedRoll; readonly transcriber?: EncodedRoll };
+  /** How the rolls became the notes (audeo extract); a re-decode with a new threshold uses it. Absent in older Takes. */
+  readonly decoder?: StageDecoder;
+  /** `onsets`: Roll2Midi's onset head, when its model has one. */
+  readonly rolls: {
+    readonly video2roll?: EncodedRoll;
+    readonly roll2midi?: EncodedRoll;
+    readonly onsets?: EncodedRoll;
+    readonly transcriber?: EncodedRoll;
+  };
   readonly notes: readonly NoteEvent[];
   /** Frames fully processed; < total while an extraction is in progress (used to resume). */
   readonly progress: { readonly framesDone: number; readonly framesTotal: number; readonly complete: boolean };
@@ -117,4 +126,21 @@ export function parseTake(json: unknown, where = 'take'): Take {
   }
   if (typeof t.source !== 'object' || t.source === null) throw new InputError(`${where}: expected a "source" object`);
   return json as Take;
+}
+
+/**
+ * The Take's notes decoded again from its rolls with another final threshold (`audeo play --threshold`, OSC
+ * /threshold), the same way extraction made them. Undefined when the Take has no roll to decode.
+ */
+export function redecodeTake(take: Take, threshold: number): NoteEvent[] | undefined {
+  const { video2roll, roll2midi, onsets } = take.rolls;
+  if (video2roll && take.decoder) {
+    return decodeStages(
+      { keyDown: decodeRoll(video2roll), ...(roll2midi ? { sounding: decodeRoll(roll2midi) } : {}), ...(onsets ? { onsets: decodeRoll(onsets) } : {}) },
+      take.decoder,
+      threshold,
+    );
+  }
+  const enc = roll2midi ?? video2roll ?? take.rolls.transcriber;
+  return enc ? rollToNotes(decodeRoll(enc), { threshold }) : undefined;
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { InputError, KeyboardNotFoundError, ModelError } from '../core/errors';
-import { rollToNotes, type DecodeOptions } from '../core/notes';
+import { decodeStages, type AnchorOptions, type DecodeOptions, type StageDecoder } from '../core/notes';
 import { decodeRoll, encodeRoll, TAKE_FORMAT, TAKE_VERSION, type Take, type TakeModelRef, type TakeSource } from '../core/take';
 import type { Roll } from '../core/types';
 import { readTake, writeTake } from '../io/take-file';
@@ -129,21 +129,44 @@ class RollBuffer {
   }
 }
 
-/**
- * Decoder settings a card may carry beside thresholds.default: thresholds.minFrames, .repressGapFrames, .onset.
- * With Roll2Midi, its card's settings override the Video2Roll card's, key by key (a refiner card without minFrames
- * keeps the one tuned for the Video2Roll model).
- */
-export function decodeOptionsFromCard(model: LoadedModel): DecodeOptions {
+function cardInt(x: number | undefined): number | undefined {
+  return typeof x === 'number' && Number.isFinite(x) ? Math.round(x) : undefined;
+}
+
+/** Key-down decoder settings a Video2Roll card may carry beside thresholds.default: thresholds.minFrames, .repressGapFrames. */
+export function decodeOptionsFromCard(model: LoadedModel): Omit<DecodeOptions, 'onsets' | 'velocity'> {
   const t = model.card.thresholds ?? {};
-  const int = (x: number | undefined): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? Math.round(x) : undefined);
-  const minFrames = int(t.minFrames);
-  const gap = int(t.repressGapFrames);
+  const minFrames = cardInt(t.minFrames);
+  const gap = cardInt(t.repressGapFrames);
   return {
+    ...(typeof t.default === 'number' ? { threshold: t.default } : {}),
     ...(minFrames !== undefined ? { minFrames } : {}),
     ...(gap !== undefined ? { repressGapFrames: gap } : {}),
+  };
+}
+
+/** Sounding-roll decoder settings of a Roll2Midi card: thresholds.default, .minFrames, .snapFrames, .onset. */
+export function anchorOptionsFromCard(model: LoadedModel): Omit<AnchorOptions, 'onsets' | 'velocity'> {
+  const t = model.card.thresholds ?? {};
+  const minFrames = cardInt(t.minFrames);
+  const snapFrames = cardInt(t.snapFrames);
+  return {
+    ...(typeof t.default === 'number' ? { threshold: t.default } : {}),
+    ...(minFrames !== undefined ? { minFrames } : {}),
+    ...(snapFrames !== undefined ? { snapFrames } : {}),
     ...(typeof t.onset === 'number' ? { onsetThreshold: t.onset } : {}),
   };
+}
+
+/**
+ * The decoder of an extraction: key-down notes from Video2Roll's card; with Roll2Midi, onset-anchored decoding of
+ * its sounding roll with its card's settings. `threshold` (--threshold) replaces the last stage's threshold.
+ */
+export function stageDecoder(v2r: LoadedModel, r2m: LoadedModel | undefined, threshold?: number): StageDecoder {
+  const over = threshold === undefined ? {} : { threshold };
+  const keyDown = { threshold: 0.4, ...decodeOptionsFromCard(v2r) };
+  if (!r2m) return { keyDown: { ...keyDown, ...over } };
+  return { keyDown, sounding: { threshold: 0.4, ...anchorOptionsFromCard(r2m), ...over } };
 }
 
 /** Runs the whole extraction and returns the complete Take (also written to opts.takePath when given). */
@@ -204,7 +227,8 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
       notices.push(`resumed from ${opts.takePath} after ${done} frames`);
     }
     const resumeFrom = framesDone;
-    const threshold = opts.threshold ?? r2mModel?.card.thresholds?.default ?? v2rModel.card.thresholds?.default ?? 0.4;
+    const decoder = stageDecoder(v2rModel, r2mModel, opts.threshold);
+    const threshold = (decoder.sounding ?? decoder.keyDown).threshold ?? 0.4;
     const baseTake = (): Omit<Take, 'rolls' | 'notes' | 'progress'> => ({
       format: TAKE_FORMAT,
       version: TAKE_VERSION,
@@ -213,6 +237,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
       models: { video2roll: v2rRef, ...(r2mModel ? { roll2midi: modelRef(r2mModel) } : {}) },
       keyboard,
       threshold,
+      decoder,
       ...(notices.length ? { notices: [...notices] } : {}),
     });
     const checkpoint = async (): Promise<void> => {
@@ -294,10 +319,10 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
         await r2m.close();
       }
     }
-    const notes = rollToNotes(refined ?? v2rRoll, { ...decodeOptionsFromCard(v2rModel), ...(r2mModel ? decodeOptionsFromCard(r2mModel) : {}), threshold, ...(onsets ? { onsets } : {}) });
+    const notes = decodeStages({ keyDown: v2rRoll, ...(refined ? { sounding: refined } : {}), ...(onsets ? { onsets } : {}) }, decoder);
     const take: Take = {
       ...baseTake(),
-      rolls: { video2roll: encodeRoll(v2rRoll), ...(refined ? { roll2midi: encodeRoll(refined) } : {}) },
+      rolls: { video2roll: encodeRoll(v2rRoll), ...(refined ? { roll2midi: encodeRoll(refined) } : {}), ...(onsets ? { onsets: encodeRoll(onsets) } : {}) },
       notes,
       progress: { framesDone: totalFrames, framesTotal: totalFrames, complete: true },
     };

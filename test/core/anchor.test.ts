@@ -1,0 +1,127 @@
+import fc from 'fast-check';
+import { anchorNotes, decodeStages, notesToRoll, rollToNotes } from '../../src/core/notes';
+import type { NoteEvent, Roll } from '../../src/core/types';
+import { makeRoll } from '../../src/core/types';
+
+/** rows[k] is key k's timeline: '#' = 1, '.' = 0, digits = tenths. 10 fps, MIDI 60 up. */
+function rollFrom(rows: string[]): Roll {
+  const frames = rows[0]?.length ?? 0;
+  const r = makeRoll({ fps: 10, frames, keys: rows.length, lowestMidi: 60 });
+  rows.forEach((row, k) => {
+    for (let t = 0; t < frames; t++) {
+      const c = row[t] ?? '.';
+      r.data[t * rows.length + k] = c === '#' ? 1 : c === '.' ? 0 : Number(c) / 10;
+    }
+  });
+  return r;
+}
+
+const spans = (notes: readonly NoteEvent[]): Array<[number, number, number]> =>
+  notes.map((n) => [n.pitch, Math.round(n.onsetSec * 10), Math.round(n.offsetSec * 10)]);
+
+describe('anchorNotes (onset from key-down, length from the sounding roll)', () => {
+  it('keeps key-down onsets and takes offsets from the sounding run (pedal sustain lengthens, decay shortens)', () => {
+    const keyDown = rollToNotes(rollFrom(['##........##..', '..########....']), { minFrames: 1 });
+    const sounding = rollFrom(['######....####', '..#####.......']);
+    expect(spans(anchorNotes(keyDown, sounding))).toEqual([
+      [60, 0, 6], // sustained past the key's release
+      [61, 2, 7], // faded while the key was still down
+      [60, 10, 14],
+    ]);
+  });
+
+  it('splits a sustained sounding run at every re-strike the camera saw', () => {
+    const keyDown = rollToNotes(rollFrom(['##..##..##....']), { minFrames: 1 });
+    const sounding = rollFrom(['############..']);
+    expect(spans(anchorNotes(keyDown, sounding))).toEqual([
+      [60, 0, 4],
+      [60, 4, 8],
+      [60, 8, 12],
+    ]);
+  });
+
+  it('drops key-down notes the refiner rejects and snaps within +-snapFrames', () => {
+    const keyDown = rollToNotes(rollFrom(['##......##....']), { minFrames: 1 });
+    const sounding = rollFrom(['..........####']); // second onset at 8 confirmed at frame 10 (2 frames late)
+    expect(spans(anchorNotes(keyDown, sounding))).toEqual([[60, 8, 14]]);
+    expect(anchorNotes(keyDown, sounding, { snapFrames: 1 })).toEqual([]);
+  });
+
+  it('adds a note the camera missed only where the onset head confirms it', () => {
+    const sounding = rollFrom(['...#####......', '......####....']);
+    const onsets = rollFrom(['...9..........', '......2.......']);
+    expect(spans(anchorNotes([], sounding))).toEqual([]);
+    expect(spans(anchorNotes([], sounding, { onsets }))).toEqual([[60, 3, 8]]);
+    expect(spans(anchorNotes([], sounding, { onsets, onsetThreshold: 0.1 }))).toEqual([
+      [60, 3, 8],
+      [61, 6, 10],
+    ]);
+    expect(() => anchorNotes([], sounding, { onsets: rollFrom(['#']) })).toThrow(RangeError);
+  });
+
+  it('keeps every note inside the clip, never overlaps one key, and is the identity on clean two-stage rolls', () => {
+    const keyTimeline = fc.array(fc.tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 8 })), { maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(keyTimeline, { minLength: 1, maxLength: 4 }),
+        fc.float32Array({ minLength: 4 * 60, maxLength: 4 * 60, noNaN: true, noDefaultInfinity: true }),
+        (perKey, noise) => {
+          const notes: NoteEvent[] = [];
+          perKey.forEach((timeline, k) => {
+            let t = 0;
+            for (const [gap, len] of timeline) {
+              t += gap;
+              if (t + len <= 60) notes.push({ pitch: 60 + k, onsetSec: t / 10, offsetSec: (t + len) / 10, velocity: 100 });
+              t += len;
+            }
+          });
+          const clean = notesToRoll(notes, { fps: 10, frames: 60, lowestMidi: 60, keys: 4 });
+          const keyDown = rollToNotes(clean, { minFrames: 1 });
+          expect(spans(anchorNotes(keyDown, clean))).toEqual(spans(keyDown));
+          // any sounding roll: notes stay in the clip and never overlap on a key
+          const noisy: Roll = { ...clean, data: noise.map((v) => Math.abs(v) % 1) };
+          const out = anchorNotes(keyDown, noisy, { onsets: noisy, onsetThreshold: 0.7 });
+          for (const n of out) {
+            expect(n.onsetSec).toBeGreaterThanOrEqual(0);
+            expect(n.offsetSec).toBeLessThanOrEqual(6 + 1e-9);
+            expect(n.offsetSec).toBeGreaterThan(n.onsetSec);
+          }
+          for (let p = 60; p < 64; p++) {
+            const onKey = out.filter((n) => n.pitch === p);
+            for (let i = 1; i < onKey.length; i++) expect((onKey[i] as NoteEvent).onsetSec).toBeGreaterThanOrEqual((onKey[i - 1] as NoteEvent).offsetSec - 1e-9);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('decodeStages', () => {
+  const keyDown = rollFrom(['##......#5#...', '..####........']);
+  const sounding = rollFrom(['#####...#####.', '..###.........']);
+
+  it('decodes key-down alone with its own settings; the threshold override hits the last stage', () => {
+    expect(spans(decodeStages({ keyDown }, { keyDown: { threshold: 0.6, minFrames: 1 } }))).toEqual([
+      [60, 0, 2],
+      [61, 2, 6],
+      [60, 8, 9],
+      [60, 10, 11],
+    ]);
+    expect(spans(decodeStages({ keyDown }, { keyDown: { threshold: 0.6, minFrames: 1 } }, 0.4))).toEqual([
+      [60, 0, 2],
+      [61, 2, 6],
+      [60, 8, 11],
+    ]);
+  });
+
+  it('anchors the sounding roll on the key-down onsets when there is one', () => {
+    const decoder = { keyDown: { threshold: 0.4, minFrames: 1 }, sounding: { threshold: 0.5 } };
+    expect(spans(decodeStages({ keyDown, sounding }, decoder))).toEqual([
+      [60, 0, 5],
+      [61, 2, 5],
+      [60, 8, 13],
+    ]);
+    // a higher threshold on the sounding roll (the last stage) shortens nothing here but the override reaches it
+    expect(decodeStages({ keyDown, sounding }, decoder, 1.01)).toEqual([]);
+  });
+});
