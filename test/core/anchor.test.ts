@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { anchorNotes, decodeStages, notesToRoll, rollToNotes } from '../../src/core/notes';
 import type { NoteEvent, Roll } from '../../src/core/types';
 import { makeRoll } from '../../src/core/types';
@@ -20,43 +22,17 @@ const spans = (notes: readonly NoteEvent[]): Array<[number, number, number]> =>
   notes.map((n) => [n.pitch, Math.round(n.onsetSec * 10), Math.round(n.offsetSec * 10)]);
 
 describe('anchorNotes (onset from key-down, length from the sounding roll)', () => {
-  it('keeps key-down onsets and takes offsets from the sounding run (pedal sustain lengthens, decay shortens)', () => {
-    const keyDown = rollToNotes(rollFrom(['##........##..', '..########....']), { minFrames: 1 });
-    const sounding = rollFrom(['######....####', '..#####.......']);
-    expect(spans(anchorNotes(keyDown, sounding))).toEqual([
-      [60, 0, 6], // sustained past the key's release
-      [61, 2, 7], // faded while the key was still down
-      [60, 10, 14],
-    ]);
+  const shared = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'anchor-cases.json'), 'utf8')) as {
+    cases: Array<{ name: string; keyDownRows: string[]; soundingRows: string[]; onsetRows?: string[]; opts: Record<string, number>; expected: Array<[number, number, number]> }>;
+  };
+  it.each(shared.cases.map((c) => [c.name, c] as const))('shared case (also replayed by pytest): %s', (_name, c) => {
+    const keyDown = rollToNotes(rollFrom(c.keyDownRows), { minFrames: 1 });
+    const got = anchorNotes(keyDown, rollFrom(c.soundingRows), { ...c.opts, ...(c.onsetRows ? { onsets: rollFrom(c.onsetRows) } : {}) });
+    expect(spans(got)).toEqual(c.expected);
   });
 
-  it('splits a sustained sounding run at every re-strike the camera saw', () => {
-    const keyDown = rollToNotes(rollFrom(['##..##..##....']), { minFrames: 1 });
-    const sounding = rollFrom(['############..']);
-    expect(spans(anchorNotes(keyDown, sounding))).toEqual([
-      [60, 0, 4],
-      [60, 4, 8],
-      [60, 8, 12],
-    ]);
-  });
-
-  it('drops key-down notes the refiner rejects and snaps within +-snapFrames', () => {
-    const keyDown = rollToNotes(rollFrom(['##......##....']), { minFrames: 1 });
-    const sounding = rollFrom(['..........####']); // second onset at 8 confirmed at frame 10 (2 frames late)
-    expect(spans(anchorNotes(keyDown, sounding))).toEqual([[60, 8, 14]]);
-    expect(anchorNotes(keyDown, sounding, { snapFrames: 1 })).toEqual([]);
-  });
-
-  it('adds a note the camera missed only where the onset head confirms it', () => {
-    const sounding = rollFrom(['...#####......', '......####....']);
-    const onsets = rollFrom(['...9..........', '......2.......']);
-    expect(spans(anchorNotes([], sounding))).toEqual([]);
-    expect(spans(anchorNotes([], sounding, { onsets }))).toEqual([[60, 3, 8]]);
-    expect(spans(anchorNotes([], sounding, { onsets, onsetThreshold: 0.1 }))).toEqual([
-      [60, 3, 8],
-      [61, 6, 10],
-    ]);
-    expect(() => anchorNotes([], sounding, { onsets: rollFrom(['#']) })).toThrow(RangeError);
+  it('rejects an onset roll of another shape', () => {
+    expect(() => anchorNotes([], rollFrom(['###']), { onsets: rollFrom(['#']) })).toThrow(RangeError);
   });
 
   it('keeps every note inside the clip, never overlaps one key, and is the identity on clean two-stage rolls', () => {

@@ -164,3 +164,53 @@ def test_onnx_export_matches_torch(tmp_path: Path, arch: str, kwargs: dict[str, 
         assert got[n].shape == (3, 100, 88)
         assert 0.0 <= got[n].min() and got[n].max() <= 1.0  # probabilities: the sigmoid is inside the graph
         np.testing.assert_allclose(got[n], want[n], atol=1e-4)
+
+
+def _rows(rows: list[str]) -> np.ndarray:
+    """One string per key, one character per frame ('#' = 1, '.' = 0, digit = tenths) -> [frames, 88] (key 0 = MIDI 21)."""
+    out = np.zeros((len(rows[0]), 88), np.float32)
+    for k, row in enumerate(rows):
+        for t, ch in enumerate(row):
+            out[t, 60 - 21 + k] = 1.0 if ch == "#" else 0.0 if ch == "." else int(ch) / 10
+    return out
+
+
+def test_anchor_notes_matches_the_ts_decoder_on_the_shared_cases() -> None:
+    """test/fixtures/anchor-cases.json is replayed by jest (test/core/anchor.test.ts) through src/core/notes.ts too."""
+    from audeo_training.roll2midi.evaluate import anchor_notes, decode_notes
+
+    spec = json.loads((Path(__file__).resolve().parents[2] / "test" / "fixtures" / "anchor-cases.json").read_text())
+    fps = float(spec["fps"])
+    names = {"threshold": "threshold", "snapFrames": "snap", "minFrames": "min_frames", "onsetThreshold": "onset_threshold"}
+    for case in spec["cases"]:
+        kd = decode_notes(_rows(case["keyDownRows"]), 0.4, min_frames=1, fps=fps)
+        opts = {names[k]: v for k, v in case["opts"].items()}
+        threshold = float(opts.pop("threshold", 0.4))
+        onsets = _rows(case["onsetRows"]) if "onsetRows" in case else None
+        got = anchor_notes(kd, _rows(case["soundingRows"]), threshold, onsets=onsets, fps=fps, **opts)
+        spans = [[int(round(m)), int(round(a * fps)), int(round(b * fps))] for a, b, m in got]
+        assert spans == case["expected"], case["name"]
+
+
+def test_training_on_video2roll_outputs_smoke(tmp_path: Path) -> None:
+    """--real: windows of a video2roll model's own outputs on rendered clips (here: random strips through the tiny
+    fixture model) mixed into each batch, validation on the val clips' outputs."""
+    from audeo_training.roll2midi import train as T
+
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 2), ("val", 1)):
+        (tmp_path / "data" / split).mkdir(parents=True)
+        for i in range(n):
+            kd = (rng.random((120, 88)) < 0.05).astype(np.uint8)
+            np.savez_compressed(tmp_path / "data" / split / f"clip-{i:05d}.npz", strips=rng.integers(0, 255, (120, 100, 900), dtype=np.uint8),
+                                keydown=kd, sounding=kd)
+    torch.set_num_threads(1)
+    fixtures = Path(__file__).resolve().parents[2] / "test" / "fixtures" / "models"
+    out = tmp_path / "run"
+    a = T.parser().parse_args(["--arch", "light", "--max-steps", "6", "--batch", "4", "--out", str(out), "--real", str(tmp_path / "data"),
+                               "--models-root", str(fixtures), "--v2r", "tiny-v2r@1.0.0", "--real-share", "0.5"])
+    metrics = T.train(a, synthetic_rolls(3, 240, 0), synthetic_rolls(1, 240, 1))
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["real"]["video2roll"] == "tiny-v2r@1.0.0" and cfg["real"]["valWindows"] == 1
+    assert metrics["valWindows"] == 1 and "rendered val clips" in metrics["convention"]
+    assert (tmp_path / "data" / "r2m-cache").is_dir()  # the video2roll outputs are cached beside the data

@@ -233,3 +233,35 @@ def load_shard_labels(split_dir: Path) -> list[tuple[str, np.ndarray, np.ndarray
         with np.load(p) as z:
             out.append((p.stem, z["keydown"].copy(), z["sounding"].copy()))
     return out
+
+
+class RealWindowSampler:
+    """Random training windows of Video2Roll's own probabilities on rendered clips (inputs) with the clips' sounding
+    labels (targets): what the refiner meets in the extractor, with the visual model's real error patterns."""
+
+    def __init__(self, clips: list[tuple[np.ndarray, np.ndarray]], seed: int, window: int = T) -> None:
+        self.clips = [(x.astype(np.float32), snd.astype(np.uint8)) for x, snd in clips if len(x) >= window]
+        if not self.clips:
+            raise ValueError(f"no clip of at least {window} frames")
+        self.rng = np.random.default_rng(seed)
+        self.window = window
+        self.weights = np.array([len(x) - window + 1 for x, _ in self.clips], np.float64)
+        self.weights /= self.weights.sum()
+
+    def window_at(self, i: int, s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x, snd = self.clips[i]
+        w = self.window
+        on = onset_roll(snd[max(0, s - 1) : s + w])[-w:]
+        return x[s : s + w], snd[s : s + w].astype(np.float32), on.astype(np.float32)
+
+    def batch(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        picks = []
+        for _ in range(n):
+            i = int(self.rng.choice(len(self.clips), p=self.weights))
+            picks.append(self.window_at(i, int(self.rng.integers(0, len(self.clips[i][0]) - self.window + 1))))
+        return tuple(np.stack(p) for p in zip(*picks))  # type: ignore[return-value]
+
+    def fixed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Deterministic validation windows: each clip tiled from frame 0 without overlap."""
+        picks = [self.window_at(i, s) for i, (x, _) in enumerate(self.clips) for s in range(0, len(x) - self.window + 1, self.window)]
+        return tuple(np.stack(p) for p in zip(*picks))  # type: ignore[return-value]

@@ -9,8 +9,10 @@ validation step), log.jsonl and metrics.json (validation F1, tuned threshold, gi
   `--crop N`: train on random N x N (time x keys) crops (the generator is fully convolutional, stride 1), to afford
   some steps on a CPU; inference runs on whole 100 x 88 windows.
 - arch "light": LightRefiner, BCE on the sounding frames + BCE on sounding onsets (pos_weight 5), Adam 1e-3; no GAN.
-Inputs: simulated Video2Roll probabilities (data.simulate_v2r) on label rolls of the train split's MIDI performances,
-or, with --real DIR, Video2Roll probabilities precomputed by evaluate.py (npz per clip: probs, sounding) mixed in.
+Inputs: simulated Video2Roll probabilities (data.simulate_v2r) on label rolls of the train split's MIDI performances;
+with --real DIR (a rendered data set with train/ and val/ shards), Video2Roll's own probabilities on DIR/train's clips
+(the index's default video2roll model, or --v2r; computed once with onnxruntime and cached in data/r2m/) make up
+--real-share of every batch, and validation (model selection, threshold sweep) runs on DIR/val's clips the same way.
 """
 
 from __future__ import annotations
@@ -72,8 +74,33 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--finalize", action="store_true",
                     help="no training: score <out>/model.pt (best validation step so far) on the validation windows and write "
                     "metrics.json, for a run stopped before its end")
+    ap.add_argument("--real", type=Path, default=None,
+                    help="rendered data set (train/, val/): train on Video2Roll's own outputs on its clips, validate on val/")
+    ap.add_argument("--real-share", type=float, default=0.75, help="share of each batch from --real windows")
+    ap.add_argument("--v2r", default=None, help="video2roll NAME[@VERSION] for --real (default: the index's default)")
+    ap.add_argument("--models-root", type=Path, default=None, help="models folder for --v2r (default: the repo's models/)")
     ap.add_argument("--out", type=Path, required=True)
     return ap
+
+
+def real_samplers(a: argparse.Namespace) -> tuple[D.RealWindowSampler, D.RealWindowSampler, str]:
+    """Samplers over Video2Roll's outputs on a.real/train and a.real/val (cached), and the model's ref."""
+    from ..cards import MODELS_ROOT
+    from .evaluate import OnnxVideo2Roll, index_models, real_clips, resolve
+
+    root = a.models_root or MODELS_ROOT
+    defaults, _ = index_models(root)
+    ref = a.v2r or defaults.get("video2roll")
+    if not ref:
+        raise SystemExit("--real needs a video2roll model: none is the index's default; pass --v2r NAME@VERSION")
+    v2r = OnnxVideo2Roll(resolve(root, ref, "video2roll"), threads=a.threads)
+    out = []
+    for split in ("train", "val"):
+        t0 = time.time()
+        clips, _, frames = real_clips(v2r, a.real / split, a.real / "r2m-cache", 100000)
+        print(f"real {split}: {len(clips)} clips, {v2r.ref} on {frames} new frames in {time.time() - t0:.0f} s", flush=True)
+        out.append(D.RealWindowSampler([(c["input"], c["sounding"]) for c in clips], a.seed + (0 if split == "train" else 1000)))
+    return out[0], out[1], v2r.ref
 
 
 def main() -> None:
@@ -133,6 +160,14 @@ def train(a: argparse.Namespace, train_rolls: list[D.LabelRoll], val_rolls: list
 
     sampler = D.WindowSampler(train_rolls, a.seed)
     vx, vy, _ = D.WindowSampler(val_rolls, 1000 + a.seed).batch(a.val_windows)
+    real_train: D.RealWindowSampler | None = None
+    if a.real:
+        real_train, real_val, v2r_ref = real_samplers(a)
+        vx, vy, _ = real_val.fixed()
+        config["inputs"] = (f"{a.real_share:.0%} Video2Roll {v2r_ref} outputs on {a.real}/train clips, the rest simulated; "
+                            f"validation on {v2r_ref} outputs on {a.real}/val")
+        config["real"] = {"data": str(a.real), "share": a.real_share, "video2roll": v2r_ref, "valWindows": len(vx)}
+        (a.out / "config.json").write_text(json.dumps(config, indent=2))
 
     betas = (0.5, 0.999) if a.arch == "paper" else (0.9, 0.999)
     opt = torch.optim.Adam(model.parameters(), lr=lr, betas=betas)
@@ -159,7 +194,11 @@ def train(a: argparse.Namespace, train_rolls: list[D.LabelRoll], val_rolls: list
 
     model.train()
     while True:
-        x, y, on = sampler.batch(a.batch)
+        n_real = int(round(a.batch * a.real_share)) if real_train else 0
+        x, y, on = sampler.batch(a.batch - n_real)
+        if real_train and n_real:
+            rx, ry, ro = real_train.batch(n_real)
+            x, y, on = np.concatenate([x, rx]), np.concatenate([y, ry]), np.concatenate([on, ro])
         if a.crop:
             t_off = int(sampler.rng.integers(0, D.T - a.crop + 1))
             k_off = int(sampler.rng.integers(0, 88 - a.crop + 1))
@@ -207,7 +246,7 @@ def train(a: argparse.Namespace, train_rolls: list[D.LabelRoll], val_rolls: list
         "steps": step, "bestStep": best["step"], "trainWallSec": round(time.time() - t0, 1), "windowsSeen": step * a.batch,
         "valWindows": len(vx), "trainPiecesUsed": len(train_rolls), "trainFrames": int(sum(len(r.keydown) for r in train_rolls)), "valF1@0.4": round(best["f1"], 4), "inputValF1@0.4": round(base_f1, 4),
         "thresholdSweep": sw, "threshold": sw["best"]["threshold"], "commit": config["commit"],
-        "convention": "micro frame F1 (mir_eval.multipitch), 88 keys, simulated val inputs",
+        "convention": "micro frame F1 (mir_eval.multipitch), 88 keys, " + ("Video2Roll outputs on rendered val clips" if a.real else "simulated val inputs"),
     }
     (a.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     log.close()
