@@ -16,6 +16,8 @@
  *   (d) random notes in the piece's range, SoundFont                 (must be near chance)
  *   (e) white noise                                                  (must be near chance)
  *   (b') (b) without the Roll2Midi stage (when the extractor used one), to show what it adds
+ *   (f) the notes of the ResNet-18 baseline (--baseline NAME[@VERSION], default v2r-resnet18 when installed) with the
+ *       default Roll2Midi, SoundFont: the paper's [27] row of Table 2
  * and each is identified against the whole library (chroma + subsequence DTW, src/eval/identify.ts). Onset F1
  * (50 ms) of the notes behind each row vs the clip's key-down notes (the renderer's labels) is reported beside it.
  * Videos, predicted notes and library chroma are cached under .cache/identify-video/ (git-ignored).
@@ -60,8 +62,9 @@ const C = {
   perfnet: '(c) notes extracted from the video, PerfNet deep synth',
   random: "(d) random notes in the piece's range, SoundFont",
   noise: '(e) white noise',
+  baseline: '(f) notes of the ResNet-18 baseline (Video2Roll), SoundFont',
 } as const;
-const CONDITIONS = [C.truth, C.predicted, C.v2rOnly, C.perfnet, C.random, C.noise];
+const CONDITIONS = [C.truth, C.predicted, C.v2rOnly, C.perfnet, C.baseline, C.random, C.noise];
 
 function findRoot(from: string): string {
   let d = from;
@@ -207,13 +210,19 @@ function modelsId(modelsRoot: string): string {
  * Predicted notes (cached per video and models). A cut keyboard whose octave the locator cannot tell is extracted
  * again with --lowest-key read off the renderer's labels, as the error message asks a user to do.
  */
-async function extractNotes(video: string, modelsRoot: string, labels: ClipLabels, refiner?: 'none'): Promise<{ notes: NoteEvent[]; models: string; lowestKey?: number }> {
-  const id = `${modelsId(modelsRoot)}${refiner === 'none' ? '_v2r_only' : ''}`;
+async function extractNotes(
+  video: string,
+  modelsRoot: string,
+  labels: ClipLabels,
+  refiner?: 'none',
+  model?: string,
+): Promise<{ notes: NoteEvent[]; models: string; lowestKey?: number }> {
+  const id = `${modelsId(modelsRoot)}${refiner === 'none' ? '_v2r_only' : ''}${model ? `_${model}` : ''}`;
   const file = video.replace(/\.mp4$/, `.${slug(id)}.pred.json`);
   if (existsSync(file)) return JSON.parse(await fs.readFile(file, 'utf8')) as { notes: NoteEvent[]; models: string; lowestKey?: number };
   const { extractTake } = await import('../src/extractor/pipeline');
   let lowestKey: number | undefined;
-  const base = { modelsRoot, ...(refiner ? { refiner } : {}) };
+  const base = { modelsRoot, ...(refiner ? { refiner } : {}), ...(model ? { model } : {}) };
   const take = await extractTake(video, base).catch(async (e: unknown) => {
     lowestKey = lowestVisibleWhiteKey(labels.corners, labels.frameSize);
     if (!(e instanceof Error && /octave cannot be told/.test(e.message)) || lowestKey === undefined) throw e;
@@ -226,6 +235,18 @@ async function extractNotes(video: string, modelsRoot: string, labels: ClipLabel
   const res = { notes: take.notes.map((n) => ({ ...n })), models, ...(lowestKey !== undefined ? { lowestKey } : {}) };
   await fs.writeFile(file, JSON.stringify(res));
   return res;
+}
+
+/** The baseline video2roll model to run for row (f): --baseline, else v2r-resnet18 when the index lists it. */
+function baselineModel(modelsRoot: string): string | undefined {
+  const wanted = arg('baseline', 'v2r-resnet18');
+  try {
+    const idx = JSON.parse(readFileSync(path.join(modelsRoot, 'index.json'), 'utf8')) as { models?: Array<{ name: string; version: string; type: string }> };
+    const name = wanted.split('@')[0];
+    return idx.models?.some((m) => m.type === 'video2roll' && m.name === name) ? wanted : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function hasDefault(modelsRoot: string, type: string): boolean {
@@ -261,6 +282,8 @@ async function main(): Promise<void> {
   }
   const withPerfNet = hasDefault(perfnetRoot, 'perfnet');
   if (!withPerfNet) log(`row (c) skipped: ${perfnetRoot}/index.json has no default perfnet model`);
+  const baseline = baselineModel(modelsRoot);
+  if (!baseline) log(`row (f) skipped: no ${arg('baseline', 'v2r-resnet18')} video2roll model in ${modelsRoot}/index.json`);
 
   const test = (JSON.parse(readFileSync(path.join(ROOT, 'training', 'splits.json'), 'utf8')) as { test: string[] }).test;
   const perfs = new Map<string, Performance>();
@@ -390,6 +413,19 @@ async function main(): Promise<void> {
       const seg = clipNotes(p.notes, QUERY_FROM_SEC, QUERY_SEC);
       const chroma = seg.length > 0 ? chromaOf(await soundFont(seg, QUERY_SEC)) : undefined;
       queries.push({ piece: c.piece, condition: C.v2rOnly, chroma, onsetF1: f1(notesStartingIn(p.notes, QUERY_FROM_SEC, QUERY_SEC)) });
+    }
+    if (baseline) {
+      let chroma: Chromagram | undefined;
+      let bf1 = 0;
+      try {
+        const p = await extractNotes(video, modelsRoot, labels, undefined, baseline);
+        const seg = clipNotes(p.notes, QUERY_FROM_SEC, QUERY_SEC);
+        chroma = seg.length > 0 ? chromaOf(await soundFont(seg, QUERY_SEC)) : undefined;
+        bf1 = f1(notesStartingIn(p.notes, QUERY_FROM_SEC, QUERY_SEC));
+      } catch (e) {
+        log(`${c.piece}: baseline extraction failed (${(e as Error).message.split('\n')[0]}): its (f) query counts as a miss`);
+      }
+      queries.push({ piece: c.piece, condition: C.baseline, chroma, onsetF1: bf1 });
     }
     const pitches = libraryNotes(c.perf).map((n) => n.pitch);
     const random = randomNotes(rand, Math.min(...pitches), Math.max(...pitches), QUERY_SEC);

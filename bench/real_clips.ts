@@ -9,7 +9,8 @@
  * in .cache/labels/, made by the command in docs/pseudo-labels.md); a clip whose video or labels are missing is
  * skipped with a message. Rows: every video2roll model in the index, without Roll2Midi and with each roll2midi model.
  * Frame figures are computed on rolls built from the decoded notes (what `audeo eval` does by default). Overlay PNGs
- * (black hit, red miss, blue false alarm) go to bench/out/real/.
+ * (black hit, red miss, blue false alarm) go to bench/out/real/; with --docs, those of the index's default models are
+ * also copied to docs/img/real-<clip>.png (what docs/video2roll.md shows).
  */
 import { existsSync, mkdirSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -52,7 +53,8 @@ async function main(): Promise<void> {
   const mdOut = path.resolve(arg('md', path.join(ROOT, 'bench', 'out', 'real_clips.md')));
   const outDir = path.join(ROOT, 'bench', 'out', 'real');
   mkdirSync(outDir, { recursive: true });
-  const index = JSON.parse(await fs.readFile(path.join(modelsRoot, 'index.json'), 'utf8')) as { models: IndexEntry[] };
+  const index = JSON.parse(await fs.readFile(path.join(modelsRoot, 'index.json'), 'utf8')) as { models: IndexEntry[]; defaults?: Record<string, string> };
+  const docs = process.argv.includes('--docs');
   const v2r = index.models.filter((m) => m.type === 'video2roll');
   const r2m = index.models.filter((m) => m.type === 'roll2midi');
   if (v2r.length === 0) throw new Error(`no video2roll model in ${modelsRoot}/index.json; expected at least one (run the exporter)`);
@@ -80,6 +82,8 @@ async function main(): Promise<void> {
         });
         const pred = await readNotesFile(`${base}.audeo.json`, 'prediction');
         const r = await evaluateFiles(pred, ref, { fps: 25, threshold: 0.5, png: `${base}.overlay.png` });
+        const isDefault = `${m.name}@${m.version}` === index.defaults?.video2roll && refiner === (index.defaults.roll2midi ?? 'none');
+        if (docs && isDefault) await fs.copyFile(`${base}.overlay.png`, path.join(ROOT, 'docs', 'img', `real-${clip.id}.png`));
         rows.push(
           `| ${clip.id} | ${m.name}@${m.version} | ${refiner} | ${f3(r.frame.allKeys.micro.f1)} | ${f3(r.frame.paperKeys.micro.f1)} | ${f3(r.frame.allKeys.samples.f1)} | ${f3(r.frame.paperKeys.samples.f1)} | ${f3(r.note.onset.precision)} / ${f3(r.note.onset.recall)} / ${f3(r.note.onset.f1)} | ${summary.notes} / ${ref.notes.length} | ${summary.xRealTime.toFixed(1)} |`,
         );

@@ -246,8 +246,21 @@ def write_doc(results: list[dict[str, Any]], speeds: dict[str, float], clips: li
         "## Real clips",
         "",
     ]
+    real_md = REPO_ROOT / "bench" / "out" / "real_clips.md"
     if has_real:
         lines += [*table(results, "real", speeds), ""]
+    elif real_md.exists():
+        # the whole TS pipeline on the real footage (locator, rectification, models, decoder): bench/real_clips.ts
+        lines += [
+            "Through the whole TypeScript pipeline as users run it (`audeo extract`: keyboard locator, rectification, the model, "
+            "the note decoder; `--refiner none` rows are Video2Roll alone), scored with `audeo eval` against each clip's soundtrack "
+            "pseudo-labels (basic-pitch, docs/pseudo-labels.md). Those labels are *sounding* notes, so frame recall is capped by "
+            "what the camera cannot see (pedal, decay). Real clips are for validation only, never for training. Copied from "
+            "`bench/out/real_clips.md` (`node .cache/build/bench/real_clips.js`; overlay pictures in docs/img/real-*.png):",
+            "",
+            real_md.read_text().strip(),
+            "",
+        ]
     else:
         lines += [
             "Not evaluated in this run. Hook: `--real DIR` with DIR/*.npz holding `strips` uint8 [T,100,900] (rectified by the TS "
