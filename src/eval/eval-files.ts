@@ -8,7 +8,7 @@ import { decodeRoll, parseTake, type Take } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
 import { writePng } from '../io/png';
 import { notesToBinaryRoll } from '../label/roll';
-import { drawOverlay } from '../viz/overlay-png';
+import { drawOverlayPicture } from '../viz/overlay-png';
 
 export interface NotesFile {
   readonly file: string;
@@ -91,7 +91,7 @@ export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalF
     refRoll = notesToBinaryRoll(ref.notes, { fps: opts.fps, frames });
   }
   const report = evaluate({ notes: pred.notes, roll: estRoll }, { notes: ref.notes, roll: refRoll }, { threshold, lengthPolicy: 'pad' });
-  if (opts.png) await writePng(opts.png, drawOverlay(estRoll, refRoll, { threshold, referenceThreshold: 0.5 }));
+  if (opts.png) await writePng(opts.png, drawOverlayPicture(estRoll, refRoll, { threshold, referenceThreshold: 0.5 }));
   return {
     ...report,
     frameSource,

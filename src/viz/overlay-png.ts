@@ -6,6 +6,7 @@ import { Image, type Rgb } from '../io/png';
 import { ALL_KEYS, type KeyRange } from '../core/metrics';
 import { isBlackKey } from '../core/keys';
 import type { Roll } from '../core/types';
+import { withRollAxes } from './axes';
 
 export const OVERLAY_COLOURS = {
   truePositive: [20, 20, 20] as Rgb,
@@ -65,4 +66,22 @@ export function drawOverlay(estimate: Roll, reference: Roll, opts: OverlayOption
     }
   }
   return img;
+}
+
+/** The overlay framed with note names, a time axis and the colour legend. */
+export function drawOverlayPicture(estimate: Roll, reference: Roll, opts: OverlayOptions = {}): Image {
+  const range = opts.keyRange ?? ALL_KEYS;
+  const frames = Math.max(estimate.frames, reference.frames, 1);
+  return withRollAxes(drawOverlay(estimate, reference, opts), {
+    startSec: estimate.startSec,
+    endSec: estimate.startSec + frames / estimate.fps,
+    lowMidi: range.lowMidi,
+    highMidi: range.highMidi,
+    pxPerKey: opts.pxPerKey ?? 4,
+    legend: [
+      ['HIT', OVERLAY_COLOURS.truePositive],
+      ['MISS (REFERENCE ONLY)', OVERLAY_COLOURS.miss],
+      ['FALSE ALARM (PREDICTION ONLY)', OVERLAY_COLOURS.falseAlarm],
+    ],
+  });
 }

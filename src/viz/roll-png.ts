@@ -6,6 +6,7 @@
  */
 import type { NoteEvent, Roll } from '../core/types';
 import { Image, writePng, type Rgb } from '../io/png';
+import { withRollAxes } from './axes';
 
 export interface RollPictureOptions {
   /** Pixels per key row (default 4). */
@@ -19,14 +20,24 @@ export interface RollPictureOptions {
 const NOTE: Rgb = [220, 20, 20];
 const GUIDE: Rgb = [205, 225, 245];
 
-export function drawRoll(input: { video2roll?: Roll; roll2midi?: Roll; notes: readonly NoteEvent[] }, opts: RollPictureOptions = {}): Image {
+export interface RollPictureInput {
+  readonly video2roll?: Roll;
+  readonly roll2midi?: Roll;
+  readonly notes: readonly NoteEvent[];
+}
+
+/** What the picture spans: seconds, frames and keys. */
+function span(input: RollPictureInput): { fps: number; startSec: number; endSec: number; frames: number; lowestMidi: number; keys: number } {
   const base = input.video2roll ?? input.roll2midi;
   const fps = base?.fps ?? 25;
   const startSec = base?.startSec ?? 0;
-  const lowestMidi = base?.lowestMidi ?? 21;
-  const keys = base?.keys ?? 88;
   const endSec = Math.max(base ? startSec + base.frames / fps : 0, ...input.notes.map((n) => n.offsetSec), startSec + 1 / fps);
-  const frames = Math.max(1, Math.round((endSec - startSec) * fps));
+  return { fps, startSec, endSec, frames: Math.max(1, Math.round((endSec - startSec) * fps)), lowestMidi: base?.lowestMidi ?? 21, keys: base?.keys ?? 88 };
+}
+
+/** The bare plot (no axes): one column per frame or per group of frames, `keyHeight` rows per key. */
+export function drawRoll(input: RollPictureInput, opts: RollPictureOptions = {}): Image {
+  const { fps, startSec, frames, lowestMidi, keys } = span(input);
   const kh = Math.max(1, opts.keyHeight ?? 4);
   const width = Math.max(1, Math.min(opts.maxWidth ?? 3000, frames * Math.max(1, opts.frameWidth ?? 2)));
   const height = keys * kh;
@@ -69,6 +80,23 @@ export function drawRoll(input: { video2roll?: Roll; roll2midi?: Roll; notes: re
   return img;
 }
 
-export async function writeRollPng(file: string, input: { video2roll?: Roll; roll2midi?: Roll; notes: readonly NoteEvent[] }, opts: RollPictureOptions = {}): Promise<void> {
-  await writePng(file, drawRoll(input, opts));
+/** The plot framed with note names, a time axis and a legend of what each colour means. */
+export function drawRollPicture(input: RollPictureInput, opts: RollPictureOptions = {}): Image {
+  const s = span(input);
+  const legend: Array<readonly [string, Rgb]> = [];
+  if (input.video2roll) legend.push(['VIDEO2ROLL P(KEY DOWN)', [90, 90, 90]]);
+  if (input.roll2midi) legend.push(['ROLL2MIDI (SOUNDING)', [255, 140, 40]]);
+  legend.push(['NOTES', NOTE]);
+  return withRollAxes(drawRoll(input, opts), {
+    startSec: s.startSec,
+    endSec: s.startSec + s.frames / s.fps,
+    lowMidi: s.lowestMidi,
+    highMidi: s.lowestMidi + s.keys - 1,
+    pxPerKey: Math.max(1, opts.keyHeight ?? 4),
+    legend,
+  });
+}
+
+export async function writeRollPng(file: string, input: RollPictureInput, opts: RollPictureOptions = {}): Promise<void> {
+  await writePng(file, drawRollPicture(input, opts));
 }
