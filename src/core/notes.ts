@@ -153,10 +153,14 @@ export function anchorNotes(keyDown: readonly NoteEvent[], sounding: Roll, opts:
   }
   const onsetThreshold = opts.onsetThreshold ?? 0.5;
   const starts: number[][] = Array.from({ length: keys }, () => []);
+  const onsetSecAt = new Map<number, number>(); // k * frames + frame -> the key-down note's own onset
   for (const n of keyDown) {
     const k = n.pitch - sounding.lowestMidi;
     const a = Math.round((n.onsetSec - sounding.startSec) * sounding.fps);
-    if (k >= 0 && k < keys && a >= 0 && a < frames) starts[k]?.push(a);
+    if (k >= 0 && k < keys && a >= 0 && a < frames) {
+      starts[k]?.push(a);
+      if (!onsetSecAt.has(k * frames + a)) onsetSecAt.set(k * frames + a, n.onsetSec);
+    }
   }
   const notes: NoteEvent[] = [];
   for (let k = 0; k < keys; k++) {
@@ -183,7 +187,9 @@ export function anchorNotes(keyDown: readonly NoteEvent[], sounding: Roll, opts:
       let e = Math.max(a, firstOn(a));
       while (e < frames && on(e)) e++;
       e = Math.min(Math.max(e, a + minFrames), next);
-      if (e > a) notes.push({ pitch: sounding.lowestMidi + k, onsetSec: frameTimeSec(sounding, a), offsetSec: frameTimeSec(sounding, e), velocity });
+      const onsetSec = onsetSecAt.get(k * frames + a) ?? frameTimeSec(sounding, a);
+      const offsetSec = frameTimeSec(sounding, e);
+      if (e > a && offsetSec > onsetSec) notes.push({ pitch: sounding.lowestMidi + k, onsetSec, offsetSec, velocity });
     });
   }
   return notes.sort(compareNotes);
@@ -191,6 +197,12 @@ export function anchorNotes(keyDown: readonly NoteEvent[], sounding: Roll, opts:
 
 /** How a two-stage roll becomes notes; saved in the Take so a later re-decode (a new threshold) gives the same notes. */
 export interface StageDecoder {
+  /**
+   * Seconds from a key seen going down to its sound (key travel before the hammer strikes): added to the key-down
+   * notes' times before anything else, so notes sound when the piano would. From the Video2Roll card
+   * (timing.soundDelaySec); default 0.
+   */
+  readonly soundDelaySec?: number;
   /** Video2Roll's key-down roll -> notes (their onsets anchor the final notes). */
   readonly keyDown: Omit<DecodeOptions, 'onsets' | 'velocity'>;
   /** Present when Roll2Midi refined the roll: onset-anchored decoding of its sounding roll. */
@@ -210,8 +222,12 @@ export interface StageRolls {
  */
 export function decodeStages(rolls: StageRolls, decoder: StageDecoder, threshold?: number): NoteEvent[] {
   const over = threshold === undefined ? {} : { threshold };
-  if (!rolls.sounding) return rollToNotes(rolls.keyDown, { ...decoder.keyDown, ...over });
-  const keyDown = rollToNotes(rolls.keyDown, decoder.keyDown);
+  const d = decoder.soundDelaySec ?? 0;
+  const delay = (notes: NoteEvent[]): NoteEvent[] => (d === 0 ? notes : notes.map((n) => ({ ...n, onsetSec: n.onsetSec + d, offsetSec: n.offsetSec + d })));
+  if (!rolls.sounding) return delay(rollToNotes(rolls.keyDown, { ...decoder.keyDown, ...over }));
+  // the sounding roll is already on the sound's timeline (Roll2Midi learned sounding targets): only the key-down
+  // onsets move
+  const keyDown = delay(rollToNotes(rolls.keyDown, decoder.keyDown));
   return anchorNotes(keyDown, rolls.sounding, { ...decoder.sounding, ...over, ...(rolls.onsets ? { onsets: rolls.onsets } : {}) });
 }
 

@@ -33,6 +33,8 @@ export interface ModelCard {
   readonly preprocessing?: { readonly frames?: number; readonly width?: number; readonly height?: number; readonly scale?: number; readonly mean?: number; readonly std?: number; readonly edge?: 'repeat' };
   readonly window?: { readonly frames?: number; readonly hopFrames?: number; readonly blend?: 'none' | 'triangular' | 'hann' };
   readonly thresholds?: Readonly<Record<string, number>>;
+  /** Video2Roll: seconds from a key seen going down to its sound; the extractor adds it to note times. */
+  readonly timing?: { readonly soundDelaySec?: number };
   readonly metrics?: Readonly<Record<string, unknown>>;
   readonly training?: Readonly<Record<string, unknown>>;
   readonly createdAt: string;

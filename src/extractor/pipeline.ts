@@ -165,8 +165,10 @@ export function anchorOptionsFromCard(model: LoadedModel): Omit<AnchorOptions, '
 export function stageDecoder(v2r: LoadedModel, r2m: LoadedModel | undefined, threshold?: number): StageDecoder {
   const over = threshold === undefined ? {} : { threshold };
   const keyDown = { threshold: 0.4, ...decodeOptionsFromCard(v2r) };
-  if (!r2m) return { keyDown: { ...keyDown, ...over } };
-  return { keyDown, sounding: { threshold: 0.4, ...anchorOptionsFromCard(r2m), ...over } };
+  const delay = v2r.card.timing?.soundDelaySec;
+  const timing = typeof delay === 'number' && Number.isFinite(delay) && delay !== 0 ? { soundDelaySec: delay } : {};
+  if (!r2m) return { ...timing, keyDown: { ...keyDown, ...over } };
+  return { ...timing, keyDown, sounding: { threshold: 0.4, ...anchorOptionsFromCard(r2m), ...over } };
 }
 
 /** Runs the whole extraction and returns the complete Take (also written to opts.takePath when given). */

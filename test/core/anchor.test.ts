@@ -100,4 +100,20 @@ describe('decodeStages', () => {
     // a higher threshold on the sounding roll (the last stage) shortens nothing here but the override reaches it
     expect(decodeStages({ keyDown, sounding }, decoder, 1.01)).toEqual([]);
   });
+
+  it('adds the sound delay: to both times of key-down notes; with a sounding roll, to the onsets only', () => {
+    const decoder = { keyDown: { threshold: 0.4, minFrames: 1 }, soundDelaySec: 0.04 };
+    const alone = decodeStages({ keyDown }, decoder);
+    expect(alone.map((n) => [n.pitch, +n.onsetSec.toFixed(3), +n.offsetSec.toFixed(3)])).toEqual([
+      [60, 0.04, 0.24],
+      [61, 0.24, 0.64],
+      [60, 0.84, 1.14],
+    ]);
+    const both = decodeStages({ keyDown, sounding }, { ...decoder, sounding: { threshold: 0.5 } });
+    expect(both.map((n) => [n.pitch, +n.onsetSec.toFixed(3), +n.offsetSec.toFixed(3)])).toEqual([
+      [60, 0.04, 0.5], // onset: the key seen at 0.0 + 40 ms; offset: where the sounding roll ends
+      [61, 0.24, 0.5],
+      [60, 0.84, 1.3],
+    ]);
+  });
 });

@@ -119,6 +119,22 @@ def test_keydown_lies_within_sounding() -> None:
     assert (so.sum() >= kd.sum() * 0.9)
 
 
+def test_keys_are_seen_down_before_they_sound() -> None:
+    """key_lead_sec: key-down starts that long before the note-on; sounding still starts at the note-on; a quick
+    re-strike is not seen before the previous press ends."""
+    n1, n2 = Note(60, 1.0, 1.4, 80), Note(60, 1.44, 1.8, 80)
+    kd0, so0 = L.rolls([n1, n2], [], 0.0, 60)
+    kd, so = L.rolls([n1, n2], [], 0.0, 60, key_lead_sec=0.04)
+    k = 60 - 21
+    assert (so == so0).all()
+    assert np.flatnonzero(kd[:, k])[0] == 24 and np.flatnonzero(kd0[:, k])[0] == 25  # one frame earlier at 25 fps
+    assert (kd[25:, k] == kd0[25:, k]).all()  # the re-strike (frame 36) stays where it was: frame 35 stays up
+    assert not kd[35, k] and kd[36, k]
+    plan, _ = plan_clip(tiny_perf(6), 0.0, 4.0, style_seed=3)
+    lo, hi = L.KEY_LEAD_RANGE_SEC
+    assert lo <= plan.key_lead_sec <= hi and lo <= L.KEY_LEAD_SEC <= hi
+
+
 def test_pedal_keeps_released_notes_sounding_until_pedal_up() -> None:
     n = Note(60, 0.0, 0.4, 80)
     pedal = [(0.2, True), (2.0, False)]

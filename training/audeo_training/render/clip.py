@@ -81,8 +81,9 @@ class ClipPlan:
     camera: Camera
     keydown: np.ndarray  # uint8 [T, 88]
     sounding: np.ndarray  # uint8 [T, 88]
-    notes: list[Note]  # keydown notes relative to the clip start (clipped to it)
+    notes: list[Note]  # the notes (note-on = when it sounds) relative to the clip start (clipped to it)
     frames: int
+    key_lead_sec: float = 0.0  # keys go visibly down this long before they sound
 
 
 def plan_clip(perf: Performance, start: float, seconds: float, style_seed: int, *, clean: bool = False, size: tuple[int, int] | None = None) -> tuple[ClipPlan, np.random.Generator]:
@@ -90,9 +91,10 @@ def plan_clip(perf: Performance, start: float, seconds: float, style_seed: int, 
     st = sample_style(rng, clean=clean)
     cam = sample_camera(rng, size=size, clean=clean)
     frames = int(round(seconds * FPS))
-    keydown, sounding = L.rolls(perf.notes, perf.pedal, start, frames, FPS)
+    lead = float(rng.uniform(*L.KEY_LEAD_RANGE_SEC))  # keys are seen down before they sound (labels.py)
+    keydown, sounding = L.rolls(perf.notes, perf.pedal, start, frames, FPS, key_lead_sec=lead)
     notes = L.clip_notes(perf.notes, start, seconds)
-    return ClipPlan(st, cam, keydown, sounding, notes, frames), rng
+    return ClipPlan(st, cam, keydown, sounding, notes, frames, lead), rng
 
 
 class ClipRenderer:

@@ -68,7 +68,7 @@ def _job(args: tuple[int, list[str], float, int, str]) -> dict[str, object]:
     strips, keydown, sounding, plan = render_strip_clip_full(perf, start, seconds, style_seed)
     np.savez(Path(out) / f"clip-{i:05d}.npz", strips=strips, keydown=keydown, sounding=sounding)
     return {
-        "clip": i, "midi": _rel(f), "start": round(start, 4), "styleSeed": style_seed, "style": plan.style.to_json(),
+        "clip": i, "midi": _rel(f), "start": round(start, 4), "styleSeed": style_seed, "keyLeadSec": round(plan.key_lead_sec, 4), "style": plan.style.to_json(),
         "camera": plan.camera.to_json(), "frames": int(len(strips)),
         "keydownFrames": int(keydown.sum()), "soundingFrames": int(sounding.sum()),
     }

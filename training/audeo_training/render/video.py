@@ -71,6 +71,7 @@ def labels_json(plan: ClipPlan, corners: np.ndarray, source: str, start: float) 
         "start": start,
         "style": plan.style.to_json(),
         "camera": plan.camera.to_json(),
+        "keyLeadSec": round(plan.key_lead_sec, 4),
     }
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..midi_sources import load_midi, performances
+from ..render.labels import KEY_LEAD_SEC
 from ..render.labels import rolls as label_rolls
 
 FPS = 25.0
@@ -103,7 +104,7 @@ CACHE_DIR = Path(__file__).resolve().parents[2] / "data" / "r2m"
 def performance_rolls(split: str, n: int, seed: int, *, max_frames: int = 6000, cache: bool = True) -> list[LabelRoll]:
     """Label rolls of up to n performances of a split (whole pieces up to max_frames, from the first note).
     Cached in training/data/r2m/ (git-ignored) since parsing the MIDI files dominates start-up."""
-    cache_file = CACHE_DIR / f"labels-{split}-n{n}-s{seed}-f{max_frames}.npz"
+    cache_file = CACHE_DIR / f"labels-{split}-n{n}-s{seed}-f{max_frames}-lead{round(1000 * KEY_LEAD_SEC)}.npz"
     if cache and cache_file.exists():
         with np.load(cache_file) as z:
             names = [str(x) for x in z["names"]]
@@ -129,7 +130,7 @@ def _performance_rolls(split: str, n: int, seed: int, max_frames: int) -> list[L
             continue
         start = perf.notes[0].onset
         frames = int(min(max_frames, (perf.duration - start) * FPS))
-        kd, snd = label_rolls(perf.notes, perf.pedal, start, frames, FPS)
+        kd, snd = label_rolls(perf.notes, perf.pedal, start, frames, FPS, key_lead_sec=KEY_LEAD_SEC)
         out.append(LabelRoll(str(files[int(i)].name), kd, snd))
     return out
 

@@ -162,10 +162,12 @@ def anchor_notes(keydown_notes: np.ndarray, sounding: np.ndarray, threshold: flo
     frames = len(sounding)
     on = sounding >= threshold
     starts: list[set[int]] = [set() for _ in range(on.shape[1])]
+    exact: dict[tuple[int, int], float] = {}  # (key, frame) -> the key-down note's own onset, kept as is
     for onset_sec, _, midi in keydown_notes:
         k, a = int(round(midi)) - 21, int(round(onset_sec * fps))
         if 0 <= k < on.shape[1] and 0 <= a < frames:
             starts[k].add(a)
+            exact.setdefault((k, a), float(onset_sec))
     notes = []
     for k in range(on.shape[1]):
         col = on[:, k]
@@ -191,8 +193,9 @@ def anchor_notes(keydown_notes: np.ndarray, sounding: np.ndarray, threshold: flo
             while e < frames and col[e]:
                 e += 1
             e = min(max(e, a + min_frames), nxt)
-            if e > a:
-                notes.append((a / fps, e / fps, 21 + k))
+            onset = exact.get((k, a), a / fps)
+            if e > a and e / fps > onset:
+                notes.append((onset, e / fps, 21 + k))
     arr = np.array(notes, np.float64).reshape(-1, 3)
     return arr[np.lexsort((arr[:, 2], arr[:, 0]))] if len(arr) else arr
 

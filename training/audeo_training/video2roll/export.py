@@ -27,6 +27,7 @@ import torch
 from onnx import TensorProto, helper, numpy_helper
 
 from ..cards import MAX_MODEL_BYTES, MODELS_ROOT, REPO_ROOT, tensor, update_index, write_card
+from ..render.labels import KEY_LEAD_SEC
 from . import data as D
 from .decoder_tune import tune
 from .models import build
@@ -165,6 +166,8 @@ def main() -> None:
         "keys": {"lowestMidi": 21, "count": 88},
         "preprocessing": {"frames": 5, "width": 900, "height": 100, "scale": 1 / 255, "mean": 0.0, "std": 1.0, "edge": "repeat"},
         "thresholds": thresholds,
+        # keys are seen down before they sound (render/labels.py: measured on real footage; the renderer draws it)
+        "timing": {"soundDelaySec": KEY_LEAD_SEC},
         "training": {
             "commit": config.get("commit"),
             "arch": config["arch"],
