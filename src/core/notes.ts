@@ -251,3 +251,28 @@ export function notesToRoll(notes: readonly NoteEvent[], opts: NotesToRollOption
   }
   return { fps, startSec, lowestMidi, keys, frames, data };
 }
+
+/**
+ * Static-key suppression: per key, in consecutive windows of `windowFrames`, subtracts the window's median probability
+ * (clamped at 0). A key is up most of the time in any performance, so a probability that stays high for most of a
+ * window is the picture, not a press: a mark, a reflection, a lip or felt strip the model takes for a pressed key
+ * (seen on real footage: whole-clip false keys). Presses, which come and go, keep their value minus a median of ~0.
+ * A key truly held down for over half of a window is lost too; 10 s (250 frames at 25 fps) makes that rare. Pure.
+ */
+export function suppressStaticKeys(roll: Roll, windowFrames: number): Roll {
+  const w = Math.max(1, Math.round(windowFrames));
+  const { keys, frames, data } = roll;
+  const out = new Float32Array(data.length);
+  const values: number[] = [];
+  for (let k = 0; k < keys; k++) {
+    for (let s = 0; s < frames; s += w) {
+      const e = Math.min(frames, s + w);
+      values.length = 0;
+      for (let t = s; t < e; t++) values.push(data[t * keys + k] ?? 0);
+      values.sort((a, b) => a - b);
+      const median = values[Math.floor(values.length / 2)] ?? 0;
+      for (let t = s; t < e; t++) out[t * keys + k] = Math.max(0, (data[t * keys + k] ?? 0) - median);
+    }
+  }
+  return { ...roll, data: out };
+}

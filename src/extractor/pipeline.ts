@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { InputError, KeyboardNotFoundError, ModelError } from '../core/errors';
-import { decodeStages, type AnchorOptions, type DecodeOptions, type StageDecoder } from '../core/notes';
+import { decodeStages, suppressStaticKeys, type AnchorOptions, type DecodeOptions, type StageDecoder } from '../core/notes';
 import { decodeRoll, encodeRoll, TAKE_FORMAT, TAKE_VERSION, type Take, type TakeModelRef, type TakeSource } from '../core/take';
 import type { Roll } from '../core/types';
 import { readTake, writeTake } from '../io/take-file';
@@ -14,7 +14,7 @@ import { firstFrameSec, sampleFrames, streamFrames } from './frames';
 import type { GrayFrame, KeyboardLocation, LocateOptions } from './locator-types';
 import { loadModel, type LoadedModel } from './models';
 import { probeVideo, type VideoInfo } from './probe';
-import { buildStripMap, rectify } from './rectify';
+import { buildStripMap, rectify, visibleKeys } from './rectify';
 import { Roll2MidiRunner, Video2RollRunner } from './runners';
 import { stackIndices } from './windows';
 
@@ -171,6 +171,9 @@ export function stageDecoder(v2r: LoadedModel, r2m: LoadedModel | undefined, thr
   return { ...timing, keyDown, sounding: { threshold: 0.4, ...anchorOptionsFromCard(r2m), ...over } };
 }
 
+/** Window of the static-key suppression (suppressStaticKeys): seconds. */
+export const STATIC_WINDOW_SEC = 10;
+
 /** Runs the whole extraction and returns the complete Take (also written to opts.takePath when given). */
 export async function extractTake(videoPath: string, opts: ExtractOptions = {}): Promise<Take> {
   const progress = (p: ExtractProgress): void => opts.onProgress?.(p);
@@ -217,6 +220,8 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
       info.height,
       { width: runner.width, height: runner.height },
     );
+    // keys outside the picture: the camera cannot see them, their probabilities are 0
+    const hidden = visibleKeys(map, runner.lowestMidi, runner.keys).flatMap((v, k) => (v ? [] : [k]));
     const firstSec = previous?.rolls.video2roll?.startSec ?? (await firstFrameSec(info, fps));
     const rollMeta = { fps, startSec: firstSec, lowestMidi: runner.lowestMidi };
     const buffer = new RollBuffer(runner.keys, framesEstimate + 8);
@@ -269,6 +274,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
         queue = queue.slice(group.length);
         const stacks = group.map((t) => stackIndices(t, radius, lastIndex).map((i) => strips.get(i) ?? new Float32Array(runner.width * runner.height)));
         const probs = await runner.run(stacks);
+        for (let g = 0; g < group.length; g++) for (const k of hidden) probs[g * runner.keys + k] = 0;
         group.forEach((t, g) => buffer.set(t, probs, g * runner.keys));
         framesDone = (group[group.length - 1] ?? framesDone - 1) + 1;
         const oldest = Math.min(queue[0] ?? framesDone, framesDone) - radius;
@@ -305,7 +311,8 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
     if (stats.lastError && totalFrames < framesEstimate - Math.max(2, 0.02 * framesEstimate)) {
       throw new InputError(`${videoPath} is truncated or corrupt: decoded ${totalFrames} of ~${framesEstimate} frames (ffmpeg: ${stats.lastError.trim()}); expected a complete video`);
     }
-    const v2rRoll = buffer.roll(rollMeta, totalFrames);
+    // static keys (a probability that stays up for most of 10 s is the picture, not a press): src/core/notes.ts
+    const v2rRoll = suppressStaticKeys(buffer.roll(rollMeta, totalFrames), STATIC_WINDOW_SEC * fps);
 
     // roll2midi
     let refined: Roll | undefined;

@@ -103,6 +103,25 @@ export function buildStripMap(geo: StripGeometry, frameWidth: number, frameHeigh
   return { width, height, crop, i00, dx, dy, wx, wy };
 }
 
+/**
+ * Keys the camera sees through this map: a key counts as visible when under half of its column span in the strip is
+ * black (outside the frame or the visible key range). The training's `visible_keys` (video2roll/data.py) uses the
+ * same rule on rendered strips; the extractor zeroes the others, whose probabilities a model trained without loss
+ * on them (--mask-invisible) never learned to keep low.
+ */
+export function visibleKeys(map: StripMap, lowestMidi = 21, keys = 88): boolean[] {
+  const out: boolean[] = [];
+  for (let k = 0; k < keys; k++) {
+    const span = keySpan(lowestMidi + k);
+    const a = Math.floor(span.x0 * map.width);
+    const b = Math.max(a + 1, Math.floor(span.x1 * map.width));
+    let black = 0;
+    for (let j = 0; j < map.height; j++) for (let i = a; i < b; i++) if ((map.i00[j * map.width + i] ?? -1) < 0) black++;
+    out.push(black / ((b - a) * map.height) < 0.5);
+  }
+  return out;
+}
+
 /** Samples one strip (row-major uint8, width*height) from a frame cropped to `map.crop`. */
 export function rectify(frame: GrayFrame, map: StripMap, out: Uint8Array = new Uint8Array(map.width * map.height)): Uint8Array {
   const src = frame.data;

@@ -38,7 +38,10 @@ describe('audeo demo', () => {
     const out = path.join(dir, 'out');
     const r = await runDemo({ video: clip, expected, out, modelsRoot: FIXTURE_MODELS, quiet: true, json: true });
     expect(r.dir).toBe(out);
-    for (const f of [r.take, r.midi, r.png]) expect(fs.statSync(f).size).toBeGreaterThan(100);
+    for (const f of [r.take, r.png]) expect(fs.statSync(f).size).toBeGreaterThan(100);
+    // the tiny fixture model's output is static (column brightness), which static-key suppression removes: a valid
+    // MIDI file (header + tempo track) that may hold no notes
+    expect(fs.readFileSync(r.midi).subarray(0, 4).toString('latin1')).toBe('MThd');
     if (r.wav) expect(fs.statSync(r.wav).size).toBeGreaterThan(1000);
     else expect(r.notices.some((n) => /audio skipped|no renderer/.test(n))).toBe(true);
     expect(r.onsetF1).toBeGreaterThanOrEqual(0);

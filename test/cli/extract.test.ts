@@ -118,7 +118,10 @@ describe('audeo extract: models', () => {
     expect(out.png).toBe(path.join(dir, 'clip.png'));
     expect(Math.abs(out.frames - out.durationSec * 25)).toBeLessThanOrEqual(2);
     expect(out.models.video2roll.name).toBe('tiny-v2r');
-    for (const f of [out.midi, out.take, out.png]) expect(fs.statSync(f).size).toBeGreaterThan(100);
+    for (const f of [out.take, out.png]) expect(fs.statSync(f).size).toBeGreaterThan(100);
+    // the tiny fixture model's output is static (column brightness), which static-key suppression removes: a valid
+    // MIDI file (header + tempo track) that may hold no notes
+    expect(fs.readFileSync(out.midi).subarray(0, 4).toString('latin1')).toBe('MThd');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { anchorNotes, decodeStages, notesToRoll, rollToNotes } from '../../src/core/notes';
+import { anchorNotes, decodeStages, notesToRoll, rollToNotes, suppressStaticKeys } from '../../src/core/notes';
 import type { NoteEvent, Roll } from '../../src/core/types';
 import { makeRoll } from '../../src/core/types';
 
@@ -115,5 +115,23 @@ describe('decodeStages', () => {
       [61, 0.24, 0.5],
       [60, 0.84, 1.3],
     ]);
+  });
+});
+
+describe('suppressStaticKeys', () => {
+  it('removes a key stuck on for a whole window and keeps presses that come and go', () => {
+    const r = makeRoll({ fps: 10, frames: 40, keys: 3, lowestMidi: 60 });
+    for (let t = 0; t < 40; t++) {
+      r.data[t * 3] = 0.9; // stuck: the picture, not a press
+      r.data[t * 3 + 1] = t % 10 < 3 ? 0.8 : 0.05; // pressed 30 % of the time
+      r.data[t * 3 + 2] = t < 25 ? 0.7 : 0; // held 25 frames: all of the first window, 5 frames of the second
+    }
+    const s = suppressStaticKeys(r, 20);
+    expect(Math.max(...Array.from({ length: 40 }, (_, t) => s.data[t * 3]!))).toBe(0);
+    expect(s.data[1 * 3 + 1]).toBeCloseTo(0.75, 5);
+    expect(s.data[5 * 3 + 1]).toBe(0);
+    expect(s.data[5 * 3 + 2]).toBe(0); // lost in the first window (held for all of it)
+    expect(s.data[22 * 3 + 2]).toBeCloseTo(0.7, 5); // kept in the second (held for 5 of its 20 frames)
+    expect(r.data[0]).toBeCloseTo(0.9, 5); // the input is not changed
   });
 });

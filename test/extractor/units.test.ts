@@ -4,7 +4,7 @@ import { keySpan } from '../../src/core/keyboard-geometry';
 import { makeRoll } from '../../src/core/types';
 import { loadModelDir, parseModelSpec, readIndex, resolveEntry, type ModelIndex } from '../../src/extractor/models';
 import { parseFfmpegInfo } from '../../src/extractor/probe';
-import { buildStripMap, rectify } from '../../src/extractor/rectify';
+import { buildStripMap, rectify, visibleKeys } from '../../src/extractor/rectify';
 import { blendWeights, runWindowed, stackIndices, windowStarts } from '../../src/extractor/windows';
 import { makeProgress } from '../../src/cli/progress';
 import { drawRoll } from '../../src/viz/roll-png';
@@ -47,6 +47,16 @@ describe('strip rectification', () => {
     const firstVisible = Math.ceil(keySpan(60).x0 * 100 - 0.5);
     expect(s2[3 * 100 + firstVisible - 2]).toBe(0);
     expect(s2[3 * 100 + firstVisible + 1]).toBeGreaterThan(0);
+    // visible keys: inside the frame (x = 10 + 200u < 120 -> u < 0.55) and inside the map's key range
+    const within = (m: number): boolean => keySpan(m).x1 <= 0.54;
+    const vis = visibleKeys(map);
+    expect(vis.length).toBe(88);
+    for (let m = 21; m <= 108; m++) if (within(m)) expect(vis[m - 21]).toBe(true);
+    expect(vis.filter(Boolean).length).toBeLessThan(52); // about the left 55 % of the keyboard
+    expect(vis[87]).toBe(false); // C8, beyond the frame's right edge
+    const visPartial = visibleKeys(partial);
+    expect(visPartial[59 - 21]).toBe(false); // below the map's lowest key
+    expect(visPartial[62 - 21]).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@
 write docs/roll2midi.md, docs/img/roll2midi-*.png and <out>/results.json.
 
     python -m audeo_training.roll2midi.evaluate                       # every r2m-* model in models/index.json
-    python -m audeo_training.roll2midi.evaluate --v2r v2r-strip@1.0.0 --real training/data/v2r-v2/test
+    python -m audeo_training.roll2midi.evaluate --v2r v2r-strip@1.1.0 --real training/data/v2r-v3/test
 
 Systems compared, on the same frames: Video2Roll (or its simulation) alone at the paper's threshold 0.4, then the
 same input refined by each Roll2Midi model at its card's default threshold (tuned on validation).
@@ -395,7 +395,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--refiner", action="append", default=None, help="NAME[@VERSION] (repeatable); default: every r2m-* model")
     ap.add_argument("--v2r", default=None, help="video2roll NAME[@VERSION]; default: the index's default, if any")
-    ap.add_argument("--real", type=Path, default=REPO_ROOT / "training" / "data" / "v2r-v2" / "test")
+    ap.add_argument("--real", type=Path, default=REPO_ROOT / "training" / "data" / "v2r-v3" / "test")
     ap.add_argument("--real-clips", type=int, default=25)
     ap.add_argument("--pieces", type=int, default=30, help="simulated set: test-split performances")
     ap.add_argument("--seconds", type=float, default=20.0, help="simulated set: seconds per clip")
@@ -523,11 +523,11 @@ def render_doc(res: dict[str, Any], refiners: list[OnnxRefiner], a: argparse.Nam
         "dropped; a sounding run no key-down onset explains becomes a note only where the onset head (r2m-light) peaks "
         ">= 0.5. The rows '..., roll decoded alone' decode the refined roll on its own (the paper's way: threshold, "
         "minimum 2 frames, onset-peak splits) to show why.",
-        "- Both read the same inputs: Video2Roll-like probabilities simulated from the key-down labels of the *train* "
-        "split's MIDI performances (`data.simulate_v2r`: missed notes (more for short ones), onset/offset jitter, ghost "
-        "notes on neighbouring keys, spurious blips, drop-outs, temporal blur, uncalibrated confidence), targets = the "
-        "sounding roll (pedal + decay, render/labels.py). Simulation makes every window free; the real Video2Roll "
-        "outputs were not available when these models were trained (see 'Real Video2Roll outputs').",
+        "- Both are trained on Video2Roll's own soft outputs: 75% of every batch are windows of `v2r-strip@1.1.0`'s "
+        "probabilities on the rendered train clips of data/v2r-v3 (`train --real`), 25% Video2Roll-like probabilities "
+        "simulated from the key-down labels of the *train* split's MIDI performances (`data.simulate_v2r`: missed notes, "
+        "onset/offset jitter, ghost notes, blips, drop-outs, blur, uncalibrated confidence); targets = the sounding roll "
+        "(pedal + decay, render/labels.py). Model selection and thresholds on `v2r-strip@1.1.0`'s outputs on the val clips.",
         "- Inference (extractor and this evaluation alike): windows of 100 frames every 50 frames, triangular blending "
         "(src/extractor/windows.ts, mirrored by `data.run_windowed`). The paper used non-overlapping windows.",
         "",
@@ -558,7 +558,7 @@ def render_doc(res: dict[str, Any], refiners: list[OnnxRefiner], a: argparse.Nam
             f"{rr['rows'][0]['frames']} frames)",
             "",
             "Video2Roll run with onnxruntime on 5-frame windows (edge frames repeated, input / 255); targets = the clips' "
-            "sounding labels. The refiners never saw this model's outputs in training (sim-to-real gap).",
+            "sounding labels; unseen pieces and style seeds (the refiners trained on this model's outputs on the train split).",
             "",
             table(rr["rows"]),
         ]
@@ -592,11 +592,11 @@ def render_doc(res: dict[str, Any], refiners: list[OnnxRefiner], a: argparse.Nam
         "",
         "```",
         "cd training",
-        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch paper --width 4 --crop 32 --batch 8 --minutes 12 --val-every-min 5 --val-windows 96 --out runs/r2m-paper",
-        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch light --minutes 12.5 --val-every-min 4 --out runs/r2m-light",
-        "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.train --arch light --init runs/r2m-light --minutes 12 --val-every-min 5 --val-windows 96 --out runs/r2m-light-r2",
-        ".venv/bin/python -m audeo_training.roll2midi.export --run runs/r2m-paper --name r2m-paper --version 1.0.0",
-        ".venv/bin/python -m audeo_training.roll2midi.export --run runs/r2m-light-r2 --name r2m-light --version 1.0.0 --default  # if it beats r2m-paper on validation",
+        "# data/v2r-v3 and v2r-strip@1.1.0 as in training/README.md (the default Video2Roll model, start to finish)",
+        ".venv/bin/python -m audeo_training.roll2midi.train --arch light --real data/v2r-v3 --v2r v2r-strip@1.1.0 --minutes 20 --val-every-min 5 --threads 1 --out runs/r2m-light-v3",
+        ".venv/bin/python -m audeo_training.roll2midi.train --arch paper --width 4 --crop 32 --batch 8 --real data/v2r-v3 --v2r v2r-strip@1.1.0 --minutes 20 --val-every-min 5 --threads 1 --out runs/r2m-paper-v3",
+        ".venv/bin/python -m audeo_training.roll2midi.export --run runs/r2m-light-v3 --name r2m-light --version 1.1.0 --default",
+        ".venv/bin/python -m audeo_training.roll2midi.export --run runs/r2m-paper-v3 --name r2m-paper --version 1.1.0",
         "nice -n 15 .venv/bin/python -m audeo_training.roll2midi.evaluate",
         "```",
         "",

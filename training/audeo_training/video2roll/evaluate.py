@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from ..cards import MODELS_ROOT, REPO_ROOT
+from ..geometry import all_key_spans
 from ..metrics import all_metrics, note_metrics_pooled, roll_to_notes
 from . import data as D
 
