@@ -9,7 +9,7 @@ npx tsc -p tsconfig.json --outDir .cache/build
 mkdir -p bench/out
 run() { local name=$1; shift; echo "== $name" >&2; node ".cache/build/bench/$name.js" "$@" | tee "bench/out/$name.md"; }
 run extract_bench --seconds 60 --long-seconds 600
-run video2roll_speed
+run video2roll_speed --json bench/out/video2roll_speed.json
 run osc_latency 8
 run render_bench
 node .cache/build/bench/results.js --no-identify

@@ -202,6 +202,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
   const runner = await Video2RollRunner.create(v2rModel, opts.threads === undefined ? {} : { threads: opts.threads });
   const fps = runner.fps;
   let createdCheckpoint = false;
+  let inflight: Promise<void> | undefined; // the Video2Roll batch being computed (see settle below)
   try {
     const framesEstimate = Math.max(1, Math.round(info.durationSec * fps));
     // keyboard
@@ -268,27 +269,39 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
     const checkpointEvery = Math.max(1, Math.round((opts.checkpointSec ?? 10) * fps));
     let nextCheckpoint = framesDone + checkpointEvery;
     let stopped = false;
+    // One batch in flight: while onnxruntime computes batch N on its own threads, this thread rectifies the frames
+    // of batch N+1 (the two overlap instead of taking turns). Batch N's bookkeeping runs before batch N+1 starts, so
+    // the runner's input buffer, the roll and the checkpoints see the batches in order.
+    const settle = async (): Promise<void> => {
+      const p = inflight;
+      inflight = undefined;
+      await p;
+    };
+    const record = async (group: number[], probs: Float32Array): Promise<void> => {
+      for (let g = 0; g < group.length; g++) for (const k of hidden) probs[g * runner.keys + k] = 0;
+      group.forEach((t, g) => buffer.set(t, probs, g * runner.keys));
+      framesDone = (group[group.length - 1] ?? framesDone - 1) + 1;
+      progress({ stage: 'video2roll', framesDone, framesTotal: Math.max(framesEstimate, framesDone) });
+      if (framesDone >= nextCheckpoint) {
+        await checkpoint();
+        nextCheckpoint = framesDone + checkpointEvery;
+      }
+      if (opts.stopAfterFrames !== undefined && framesDone >= opts.stopAfterFrames) stopped = true;
+    };
     const flush = async (final: boolean): Promise<void> => {
-      while (queue.length >= batchSize || (final && queue.length > 0)) {
+      while (!stopped && (queue.length >= batchSize || (final && queue.length > 0))) {
         const group = queue.slice(0, batchSize);
         queue = queue.slice(group.length);
         const stacks = group.map((t) => stackIndices(t, radius, lastIndex).map((i) => strips.get(i) ?? new Float32Array(runner.width * runner.height)));
-        const probs = await runner.run(stacks);
-        for (let g = 0; g < group.length; g++) for (const k of hidden) probs[g * runner.keys + k] = 0;
-        group.forEach((t, g) => buffer.set(t, probs, g * runner.keys));
-        framesDone = (group[group.length - 1] ?? framesDone - 1) + 1;
-        const oldest = Math.min(queue[0] ?? framesDone, framesDone) - radius;
+        const oldest = (queue[0] ?? (group[group.length - 1] ?? 0) + 1) - radius;
         for (const k of strips.keys()) if (k < oldest) strips.delete(k);
-        progress({ stage: 'video2roll', framesDone, framesTotal: Math.max(framesEstimate, framesDone) });
-        if (framesDone >= nextCheckpoint) {
-          await checkpoint();
-          nextCheckpoint = framesDone + checkpointEvery;
-        }
-        if (opts.stopAfterFrames !== undefined && framesDone >= opts.stopAfterFrames) {
-          stopped = true;
-          return;
-        }
+        await settle();
+        if (stopped) return;
+        const run = runner.run(stacks);
+        inflight = run.then((probs) => record(group, probs));
+        inflight.catch(() => undefined); // surfaced by the next settle(); this only keeps it from counting as unhandled
       }
+      if (final) await settle();
     };
     const stats = { lastError: '' };
     const stripBuf = new Uint8Array(runner.width * runner.height);
@@ -300,6 +313,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
       if (queue.length >= batchSize) await flush(false);
       if (stopped) break;
     }
+    await settle();
     if (stopped) {
       await checkpoint();
       return { ...baseTake(), rolls: { video2roll: encodeRoll(buffer.roll(rollMeta, framesDone)) }, notes: [], progress: { framesDone, framesTotal: framesEstimate, complete: false } };
@@ -339,6 +353,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
     progress({ stage: 'done', framesDone: totalFrames, framesTotal: totalFrames });
     return take;
   } catch (e) {
+    await inflight?.catch(() => undefined); // let a batch in flight finish its checkpoint before the clean-up below
     // a bad input cannot be resumed: leave no checkpoint of it behind
     if (e instanceof InputError && createdCheckpoint && opts.takePath) await fs.rm(opts.takePath, { force: true });
     throw e;
