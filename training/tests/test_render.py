@@ -255,3 +255,21 @@ def test_real_performance_renders() -> None:
     assert files
     s, kd, so = render_strip_clip(files[0], 5.0, 0.4, 1)
     assert s.shape == (10, 100, 900) and kd.shape == (10, 88)
+
+
+def test_a_share_of_styles_have_hands_as_bright_as_the_keys() -> None:
+    from audeo_training.render.style import BRIGHT_HANDS_RATIO, BRIGHT_HANDS_SHARE, _lum, _sample_style
+
+    ratios, changed = [], 0
+    for seed in range(400):
+        base = _sample_style(np.random.default_rng(seed))
+        st = sample_style(np.random.default_rng(seed))
+        assert replace(st, skin_rgb=base.skin_rgb) == base  # only the skin may change
+        if st.skin_rgb != base.skin_rgb:
+            changed += 1
+            ratios.append(_lum(st.skin_rgb) / _lum(st.white_rgb))
+    assert abs(changed / 400 - BRIGHT_HANDS_SHARE) < 0.06
+    lo, hi = BRIGHT_HANDS_RATIO
+    assert all(lo - 0.01 <= r <= hi + 0.01 for r in ratios)  # rounding to integers
+    clean = sample_style(np.random.default_rng(0), clean=True)
+    assert clean == _sample_style(np.random.default_rng(0), clean=True)
