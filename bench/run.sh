@@ -9,7 +9,12 @@ npx tsc -p tsconfig.json --outDir .cache/build
 mkdir -p bench/out
 run() { local name=$1; shift; echo "== $name" >&2; node ".cache/build/bench/$name.js" "$@" | tee "bench/out/$name.md"; }
 run extract_bench --seconds 60 --long-seconds 600
-run video2roll_speed --json bench/out/video2roll_speed.json
+# the paper network and the ResNet-18 baseline timed beside the shipped models (initial weights: speed only)
+if [ -x training/.venv/bin/python ] && (cd training && .venv/bin/python -m audeo_training.video2roll.speed_models --out ../bench/out/arch-models >/dev/null); then
+  run video2roll_speed --json bench/out/video2roll_speed.json --models-dir bench/out/arch-models
+else
+  run video2roll_speed --json bench/out/video2roll_speed.json
+fi
 run osc_latency 8
 run render_bench
 node .cache/build/bench/results.js --no-identify

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -142,7 +143,9 @@ def main() -> None:
     ap.add_argument("--models", nargs="*", help="name@version list (default: every video2roll model in models/index.json)")
     ap.add_argument("--real", type=Path, default=None, help="folder of real-clip npz (strips + pseudo-label keydown)")
     ap.add_argument("--models-root", type=Path, default=MODELS_ROOT)
-    ap.add_argument("--reuse", action="store_true", help="reuse <run>/test-probs.npz when its model sha256 matches")
+    ap.add_argument("--reuse", action="store_true", help="reuse <run>/test-probs.npz when its model sha256 and test split match")
+    ap.add_argument("--doc", type=Path, default=DOC, help="the Markdown page to write (default docs/video2roll.md)")
+    ap.add_argument("--png", type=Path, default=PNG, help="the per-key error picture to write")
     a = ap.parse_args()
 
     index = json.loads((a.models_root / "index.json").read_text())
@@ -167,13 +170,15 @@ def main() -> None:
         nth = float(ths.get("default", 0.4))
         run = REPO_ROOT / "training" / str(card["training"]["config"]["out"])
         cache = run / "test-probs.npz"
-        if a.reuse and cache.exists() and str(np.load(cache)["sha256"]) == card["sha256"] and int(np.load(cache)["clips"]) == len(clips):
+        split_key = f"{test_dir.resolve()}:{len(clips)}"
+        cached = np.load(cache) if a.reuse and cache.exists() else None
+        if cached is not None and str(cached["sha256"]) == card["sha256"] and "split" in cached.files and str(cached["split"]) == split_key:
             z = np.load(cache)
             probs = [z[f"p{i}"] for i in range(len(clips))]
             sec = float(z["sec"])
         else:
             probs, sec = predict_onnx(mdir / card["file"], clips, a.threads)
-            np.savez_compressed(cache, sha256=card["sha256"], clips=len(clips), sec=sec, **{f"p{i}": p.astype(np.float16) for i, p in enumerate(probs)})
+            np.savez_compressed(cache, sha256=card["sha256"], clips=len(clips), split=split_key, sec=sec, **{f"p{i}": p.astype(np.float16) for i, p in enumerate(probs)})
         name = f"{e['name']}@{e['version']}"
         res: dict[str, Any] = {
             "model": name, "arch": card["training"]["arch"], "sizeBytes": card["sizeBytes"], "default": name == default,
@@ -194,7 +199,7 @@ def main() -> None:
         results.append(res)
         print(json.dumps({"model": name, "microF1": res["synthetic"]["keys88"]["micro"]["f1"], "sampleF1": res["synthetic"]["keys88"]["samples"]["f1"], "onsetF1": res["synthetic"]["notes"]["f1"]}), flush=True)
 
-    draw_per_key(per_key, PNG)
+    draw_per_key(per_key, a.png)
     write_doc(results, speeds, clips, test_dir, real is not None, a)
 
 
@@ -204,6 +209,13 @@ def write_doc(results: list[dict[str, Any]], speeds: dict[str, float], clips: li
         f"frames/s: onnxruntime-node, batch 16, 2 threads, network alone, from `{SPEED.relative_to(REPO_ROOT)}` "
         f"(measured {json.loads(SPEED.read_text())['measuredAt'][:16]} by `bench/video2roll_speed.ts`)" if SPEED.exists() else "frames/s: not measured (run bench/video2roll_speed.ts)"
     )
+    # architectures timed without trained weights (speed_models.py): the speed ratio to the paper network
+    untrained = {m: f for m, f in speeds.items() if m.endswith("@untrained")}
+    paper_fps = untrained.get("v2r-paper@untrained")
+    if paper_fps:
+        ratios = "; ".join(f"{m} {f:.1f} frames/s = {f / paper_fps:.1f}x" for m, f in speeds.items() if m != "v2r-paper@untrained")
+        speed_note += (f". Same run, the architectures with initial weights (`python -m audeo_training.video2roll.speed_models`; "
+                       f"speed does not depend on weights): paper network {paper_fps:.1f} frames/s; vs it: {ratios}")
     lines = [
         "# Video2Roll: results",
         "",
@@ -239,7 +251,7 @@ def write_doc(results: list[dict[str, Any]], speeds: dict[str, float], clips: li
         + "; ".join(f"{r['model']} {pct(r['synthetic@0.4']['keys88']['micro']['f1'])} / {pct(r['synthetic@0.4']['keys88']['samples']['f1'])}" for r in results)
         + ".",
         "",
-        "![per-key errors](img/v2r-per-key-errors.png)",
+        f"![per-key errors]({os.path.relpath(a.png.resolve(), a.doc.resolve().parent)})",
         "",
         "Per-key error rates on the synthetic test split: red = false-negative rate (missed key-down frames / key-down frames), "
         "blue = false-positive rate x10 (wrong key-down frames / key-up frames); grey ticks = key never down in the split; shaded columns = black keys.",
@@ -272,16 +284,17 @@ def write_doc(results: list[dict[str, Any]], speeds: dict[str, float], clips: li
     lines += [
         "## Notes",
         "",
-        "- All training ran on the CPU of the shared 2-core development machine (no GPU was lent to this task), one thread per run, "
-        "while other jobs used the same cores: budgets are tiny next to the paper's (~10 epochs x 20,000 samples on a GPU). "
-        "The paper network and the ResNet-18 baseline cost ~10x more per sample than the default, so they got the same *wall* budget "
-        "split between them and saw far fewer samples; their rows measure what this machine can train, not the architectures' ceilings.",
-        "- Models over 30 MB in fp32 (paper network, ResNet-18) ship with fp16-rounded weights (compute in fp32); their metrics are "
-        "measured on exactly those weights.",
+        "- All training ran on the CPU of the shared 2-core development machine (no GPU was lent to this task). "
+        "The paper network and the ResNet-18 baseline cost ~10x more per sample than the default (see the speed line above): "
+        "the CPU attempts (training/README.md) left both at validation micro F1 0.0, so no trained copy of either ships and "
+        "the table has no row for them; they need a GPU "
+        "(`train --arch paper|resnet18 --device cuda`, training/README.md). The paper's own budget: ~10 epochs x 20,000 samples.",
+        "- Models over 30 MB in fp32 (paper network, ResNet-18) are exported with fp16-rounded weights (compute in fp32); their "
+        "metrics would be measured on exactly those weights.",
     ]
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text("\n".join(lines) + "\n")
-    print(f"wrote {DOC.relative_to(REPO_ROOT)} and {PNG.relative_to(REPO_ROOT)}")
+    a.doc.parent.mkdir(parents=True, exist_ok=True)
+    a.doc.write_text("\n".join(lines) + "\n")
+    print(f"wrote {a.doc} and {a.png}")
 
 
 if __name__ == "__main__":
