@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 import onnx
 import onnxruntime as ort
 import torch
@@ -35,3 +36,18 @@ def test_onnx_export_matches_torch_with_dynamic_batch(tmp_path: Path) -> None:
     np.testing.assert_allclose(_run(p, x), want16, atol=1e-4)
     assert any(i.data_type == onnx.TensorProto.FLOAT16 for i in onnx.load(str(p)).graph.initializer)
     assert small < 0.6 * sum(t.numel() * 4 for t in m.state_dict().values())
+
+
+def test_speed_models_export_untrained_architectures_beside_the_shipped_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json as _json
+    import sys as _sys
+
+    from audeo_training.video2roll import speed_models
+
+    monkeypatch.setattr(_sys, "argv", ["speed_models", "--out", str(tmp_path), "--archs", "strip"])
+    speed_models.main()
+    index = _json.loads((tmp_path / "index.json").read_text())
+    names = [f"{m['name']}@{m['version']}" for m in index["models"]]
+    assert "v2r-strip@untrained" in names
+    assert (tmp_path / "untrained" / "v2r-strip" / "model.onnx").stat().st_size > 100_000
+    assert all(m["type"] == "video2roll" for m in index["models"])

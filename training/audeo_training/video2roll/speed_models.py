@@ -4,7 +4,7 @@
 
 Speed in onnxruntime does not depend on the weights' values, so the paper network and the ResNet-18 baseline can be
 timed against the shipped default (`bench/video2roll_speed.ts --models-dir bench/out/arch-models`) even where no
-trained copy of them exists (they need a GPU to train; see docs/video2roll.md). Writes <out>/<arch>/model.onnx and
+trained copy of them exists (they need a GPU to train; see docs/video2roll.md). Writes <out>/untrained/v2r-<arch>/model.onnx and
 <out>/index.json in the layout of models/ (no card: these are not models to run on video). The shipped video2roll
 models are linked in beside them so one bench run times all of them.
 """
@@ -33,9 +33,9 @@ def main() -> None:
     entries: list[dict[str, object]] = []
     for arch in a.archs:
         model = build(arch).eval()
-        onnx = a.out / f"v2r-{arch}" / "untrained" / "model.onnx"
+        onnx = a.out / "untrained" / f"v2r-{arch}" / "model.onnx"
         export_onnx(model, onnx)
-        entries.append({"name": f"v2r-{arch}", "version": "untrained", "type": "video2roll", "path": f"v2r-{arch}/untrained",
+        entries.append({"name": f"v2r-{arch}", "version": "untrained", "type": "video2roll", "path": f"untrained/v2r-{arch}",
                         "sizeBytes": onnx.stat().st_size, "description": f"{arch} architecture, initial weights (speed only)"})
     index = json.loads((MODELS_ROOT / "index.json").read_text())
     for e in index["models"]:
