@@ -258,7 +258,7 @@ def test_real_performance_renders() -> None:
 
 
 def test_a_share_of_styles_have_hands_as_bright_as_the_keys() -> None:
-    from audeo_training.render.style import BRIGHT_HANDS_RATIO, BRIGHT_HANDS_SHARE, _lum, _sample_style
+    from audeo_training.render.style import BRIGHT_HANDS_RATIO, BRIGHT_HANDS_SHARE, _sample_style, luma
 
     ratios, changed = [], 0
     for seed in range(400):
@@ -267,7 +267,7 @@ def test_a_share_of_styles_have_hands_as_bright_as_the_keys() -> None:
         assert replace(st, skin_rgb=base.skin_rgb) == base  # only the skin may change
         if st.skin_rgb != base.skin_rgb:
             changed += 1
-            ratios.append(_lum(st.skin_rgb) / _lum(st.white_rgb))
+            ratios.append(luma(st.skin_rgb) / luma(st.white_rgb))
     assert abs(changed / 400 - BRIGHT_HANDS_SHARE) < 0.06
     lo, hi = BRIGHT_HANDS_RATIO
     assert all(lo - 0.01 <= r <= hi + 0.01 for r in ratios)  # rounding to integers

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..geometry import BLACK_LENGTH, all_key_spans
 from .camera import PHYS_ASPECT
-from .style import RGB, Style
+from .style import RGB, Style, luma
 
 SPANS = all_key_spans()
 BLACK = np.array([s.black for s in SPANS])
@@ -35,7 +35,7 @@ class Ink:
     def __call__(self, rgb: tuple[float, float, float] | RGB, f: float = 1.0) -> tuple[float, ...] | float:
         r, g, b = (min(255.0, max(0.0, c * f)) for c in rgb)
         if self.gray:
-            return float(0.299 * r + 0.587 * g + 0.114 * b)
+            return float(luma((r, g, b)))
         return (r, g, b)
 
 

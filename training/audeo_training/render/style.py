@@ -78,7 +78,8 @@ BRIGHT_HANDS_SHARE = 0.2
 BRIGHT_HANDS_RATIO = (0.95, 1.15)  # skin luminance / white-key luminance
 
 
-def _lum(c: tuple[float, ...]) -> float:
+def luma(c: tuple[float, ...]) -> float:
+    """ITU-R 601 luma of an RGB triple (as cv2's RGB2GRAY): what the grayscale model sees of a colour."""
     return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
 
 
@@ -88,11 +89,11 @@ def _bright_hands(st: Style) -> Style:
     r = np.random.default_rng([st.bg_seed, 0xB41])
     if r.random() >= BRIGHT_HANDS_SHARE:
         return st
-    target = min(250.0, float(r.uniform(*BRIGHT_HANDS_RATIO)) * _lum(st.white_rgb))
-    scaled = np.minimum(255.0, np.array(st.skin_rgb, float) * target / max(1.0, _lum(st.skin_rgb)))
-    short = target - _lum(tuple(scaled))  # a channel clipped at 255: mix toward white for the rest
+    target = min(250.0, float(r.uniform(*BRIGHT_HANDS_RATIO)) * luma(st.white_rgb))
+    scaled = np.minimum(255.0, np.array(st.skin_rgb, float) * target / max(1.0, luma(st.skin_rgb)))
+    short = target - luma(tuple(scaled))  # a channel clipped at 255: mix toward white for the rest
     if short > 0:
-        scaled += (255.0 - scaled) * short / max(1e-6, 255.0 - _lum(tuple(scaled)))
+        scaled += (255.0 - scaled) * short / max(1e-6, 255.0 - luma(tuple(scaled)))
     skin = np.round(scaled).astype(int)
     return replace(st, skin_rgb=(int(skin[0]), int(skin[1]), int(skin[2])))
 

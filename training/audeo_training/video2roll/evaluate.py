@@ -173,9 +173,8 @@ def main() -> None:
         split_key = f"{test_dir.resolve()}:{len(clips)}"
         cached = np.load(cache) if a.reuse and cache.exists() else None
         if cached is not None and str(cached["sha256"]) == card["sha256"] and "split" in cached.files and str(cached["split"]) == split_key:
-            z = np.load(cache)
-            probs = [z[f"p{i}"] for i in range(len(clips))]
-            sec = float(z["sec"])
+            probs = [cached[f"p{i}"] for i in range(len(clips))]
+            sec = float(cached["sec"])
         else:
             probs, sec = predict_onnx(mdir / card["file"], clips, a.threads)
             np.savez_compressed(cache, sha256=card["sha256"], clips=len(clips), split=split_key, sec=sec, **{f"p{i}": p.astype(np.float16) for i, p in enumerate(probs)})
@@ -210,8 +209,7 @@ def write_doc(results: list[dict[str, Any]], speeds: dict[str, float], clips: li
         f"(measured {json.loads(SPEED.read_text())['measuredAt'][:16]} by `bench/video2roll_speed.ts`)" if SPEED.exists() else "frames/s: not measured (run bench/video2roll_speed.ts)"
     )
     # architectures timed without trained weights (speed_models.py): the speed ratio to the paper network
-    untrained = {m: f for m, f in speeds.items() if m.endswith("@untrained")}
-    paper_fps = untrained.get("v2r-paper@untrained")
+    paper_fps = speeds.get("v2r-paper@untrained")
     if paper_fps:
         ratios = "; ".join(f"{m} {f:.1f} frames/s = {f / paper_fps:.1f}x" for m, f in speeds.items() if m != "v2r-paper@untrained")
         speed_note += (f". Same run, the architectures with initial weights (`python -m audeo_training.video2roll.speed_models`; "
