@@ -108,3 +108,17 @@ def test_load_split_skips_unreadable_shards(tmp_path: Path) -> None:
     (tmp_path / "clip-00001.npz").write_bytes(b"PK\x03\x04 half written")
     clips = D.load_split(tmp_path)
     assert len(clips) == 1
+
+
+def test_evaluate_reuses_probabilities_only_for_the_same_model_and_test_split(tmp_path: Path) -> None:
+    from audeo_training.video2roll.evaluate import cache_matches
+
+    f = tmp_path / "test-probs.npz"
+    np.savez_compressed(f, sha256="abc", clips=24, split="/data/v3/test:24", sec=1.0, p0=np.zeros((2, 88), np.float16))
+    z = np.load(f)
+    assert cache_matches(z, "abc", "/data/v3/test:24")
+    assert not cache_matches(z, "abd", "/data/v3/test:24")  # another model
+    assert not cache_matches(z, "abc", "/data/v4t/test:24")  # another split
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, sha256="abc", clips=24, sec=1.0)  # written before the split was recorded
+    assert not cache_matches(np.load(old), "abc", "/data/v3/test:24")

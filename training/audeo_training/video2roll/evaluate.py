@@ -135,6 +135,11 @@ def table(results: list[dict[str, Any]], key: str, speeds: dict[str, float]) -> 
     return lines
 
 
+def cache_matches(cached: Any, sha256: str, split_key: str) -> bool:
+    """Whether a run's test-probs.npz holds this model's probabilities on this test split (dir and clip count)."""
+    return str(cached["sha256"]) == sha256 and "split" in cached.files and str(cached["split"]) == split_key
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=REPO_ROOT / "training" / "data" / "v2r-v0")
@@ -172,7 +177,7 @@ def main() -> None:
         cache = run / "test-probs.npz"
         split_key = f"{test_dir.resolve()}:{len(clips)}"
         cached = np.load(cache) if a.reuse and cache.exists() else None
-        if cached is not None and str(cached["sha256"]) == card["sha256"] and "split" in cached.files and str(cached["split"]) == split_key:
+        if cached is not None and cache_matches(cached, card["sha256"], split_key):
             probs = [cached[f"p{i}"] for i in range(len(clips))]
             sec = float(cached["sec"])
         else:
