@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractTake } from '../../src/extractor/pipeline';
+import { Video2RollRunner } from '../../src/extractor/runners';
 import { boxLocator, FIXTURE_MODELS, makeKeysVideo, tmpDir, type SyntheticVideo } from './helpers';
 
 describe('extract pipeline (tiny fixture models, synthetic video)', () => {
@@ -90,5 +91,25 @@ describe('extract pipeline: checkpoints and resume', () => {
     const take = await extractTake(video.file, { modelsRoot: FIXTURE_MODELS, locate: boxLocator(video.box), takePath });
     expect((take.notices ?? []).some((n) => /resumed/.test(n))).toBe(false);
     expect(take.notes.map((n) => n.pitch)).toEqual([48, 72]);
+  });
+  it('a Video2Roll batch that fails while the next is being prepared ends the run with its error; the checkpoint before it stays readable', async () => {
+    const takePath = path.join(dir, 'failing.audeo.json');
+    const real = Video2RollRunner.prototype.run;
+    let calls = 0;
+    const spy = jest.spyOn(Video2RollRunner.prototype, 'run').mockImplementation(function (this: Video2RollRunner, stacks) {
+      calls++;
+      return calls === 6 ? Promise.reject(new Error('onnxruntime: batch failed')) : real.call(this, stacks);
+    });
+    try {
+      await expect(
+        extractTake(video.file, { modelsRoot: FIXTURE_MODELS, locate: boxLocator(video.box), takePath, checkpointSec: 0.16, batch: 4 }),
+      ).rejects.toThrow('onnxruntime: batch failed');
+      expect(calls).toBe(6); // no batch was started after the failing one
+      const saved = JSON.parse(fs.readFileSync(takePath, 'utf8')) as { progress: { framesDone: number; complete: boolean } };
+      expect(saved.progress.complete).toBe(false);
+      expect(saved.progress.framesDone).toBe(20); // a checkpoint after each batch (4 frames): the 5 before the failing one
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
