@@ -96,6 +96,17 @@ async function docTables(): Promise<string[]> {
   return out;
 }
 
+/**
+ * The pseudo-label section when its numbers cannot be recomputed here (no cached basic-pitch activations): the
+ * decoder table of docs/pseudo-labels.md (the Markdown block whose header starts "| decoder |"), else a skip line.
+ */
+export function pseudoLabelFallback(doc: string | undefined): string {
+  const table = (doc ?? '').split('\n\n').find((b) => b.trimStart().startsWith('| decoder |'));
+  return table
+    ? `## Pseudo ground truth from audio (audeo label, basic-pitch) on OMAPS-50\n\nFrom docs/pseudo-labels.md (no cached basic-pitch activations here to recompute it: \`label_bench cache\`):\n\n${table.trim()}\n`
+    : '## Pseudo ground truth\n\n_Skipped: no cached basic-pitch activations (run `label_bench cache`)._\n';
+}
+
 /** The cells of a Markdown table's body rows (header and separator dropped). */
 export function tableRows(md: string): string[][] {
   return md
@@ -162,12 +173,7 @@ async function main(): Promise<void> {
       bars.push({ label: 'audeo label: frame F1 micro (OMAPS held out)', value: m.frameF1, group: 'pseudo labels' });
       sections.push(`## Pseudo ground truth from audio (audeo label, basic-pitch) on OMAPS-50\n\n${await omapsReportMarkdown(omaps)}\nDetails: docs/pseudo-labels.md.\n`);
     } else {
-      const table = ((await readDoc('pseudo-labels.md')) ?? '').split('\n\n').find((b) => b.trimStart().startsWith('| decoder |'));
-      sections.push(
-        table
-          ? `## Pseudo ground truth from audio (audeo label, basic-pitch) on OMAPS-50\n\nFrom docs/pseudo-labels.md (no cached basic-pitch activations here to recompute it: \`label_bench cache\`):\n\n${table.trim()}\n`
-          : '## Pseudo ground truth\n\n_Skipped: no cached basic-pitch activations (run `label_bench cache`)._\n',
-      );
+      sections.push(pseudoLabelFallback(await readDoc('pseudo-labels.md')));
     }
     if (!noIdentify) {
       log('identification test (a few minutes) ...');

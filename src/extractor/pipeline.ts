@@ -129,33 +129,31 @@ class RollBuffer {
   }
 }
 
-function cardInt(x: number | undefined): number | undefined {
-  return typeof x === 'number' && Number.isFinite(x) ? Math.round(x) : undefined;
+/**
+ * Decoder options read from a card's `thresholds`: `fields` maps each option to [card field, 'int' | 'real'];
+ * fields absent or not finite are left out (the decoder's default applies), 'int' ones are rounded.
+ */
+function optionsFromCard<K extends string>(model: LoadedModel, fields: Record<K, readonly [string, 'int' | 'real']>): Partial<Record<K, number>> {
+  const t = model.card.thresholds ?? {};
+  const out: Partial<Record<K, number>> = {};
+  for (const key of Object.keys(fields) as K[]) {
+    const [field, kind] = fields[key];
+    const v = t[field];
+    if (typeof v === 'number' && Number.isFinite(v)) out[key] = kind === 'int' ? Math.round(v) : v;
+  }
+  return out;
 }
 
-/** Key-down decoder settings a Video2Roll card may carry beside thresholds.default: thresholds.minFrames, .repressGapFrames. */
+/** Key-down decoder settings a Video2Roll card may carry: thresholds.default, .minFrames, .repressGapFrames. */
 export function decodeOptionsFromCard(model: LoadedModel): Omit<DecodeOptions, 'onsets' | 'velocity'> {
-  const t = model.card.thresholds ?? {};
-  const minFrames = cardInt(t.minFrames);
-  const gap = cardInt(t.repressGapFrames);
-  return {
-    ...(typeof t.default === 'number' ? { threshold: t.default } : {}),
-    ...(minFrames !== undefined ? { minFrames } : {}),
-    ...(gap !== undefined ? { repressGapFrames: gap } : {}),
-  };
+  return optionsFromCard(model, { threshold: ['default', 'real'], minFrames: ['minFrames', 'int'], repressGapFrames: ['repressGapFrames', 'int'] });
 }
 
 /** Sounding-roll decoder settings of a Roll2Midi card: thresholds.default, .minFrames, .snapFrames, .onset. */
 export function anchorOptionsFromCard(model: LoadedModel): Omit<AnchorOptions, 'onsets' | 'velocity'> {
-  const t = model.card.thresholds ?? {};
-  const minFrames = cardInt(t.minFrames);
-  const snapFrames = cardInt(t.snapFrames);
-  return {
-    ...(typeof t.default === 'number' ? { threshold: t.default } : {}),
-    ...(minFrames !== undefined ? { minFrames } : {}),
-    ...(snapFrames !== undefined ? { snapFrames } : {}),
-    ...(typeof t.onset === 'number' ? { onsetThreshold: t.onset } : {}),
-  };
+  return optionsFromCard(model, {
+    threshold: ['default', 'real'], minFrames: ['minFrames', 'int'], snapFrames: ['snapFrames', 'int'], onsetThreshold: ['onset', 'real'],
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { benchBars, tableRows } from '../../bench/results';
+import { benchBars, pseudoLabelFallback, tableRows } from '../../bench/results';
 
 const IDENTIFY = `Measured ...
 
@@ -33,5 +33,19 @@ describe('results page bars from the bench tables', () => {
 
   it('gives no bars without tables', () => {
     expect(benchBars(undefined, undefined, {})).toEqual([]);
+  });
+});
+
+describe('results page: pseudo-label section without cached activations', () => {
+  it('copies the decoder table of docs/pseudo-labels.md, and only that block', () => {
+    const doc = '# Pseudo labels\n\nSome text.\n\n| decoder | onset F1 |\n| --- | --- |\n| tuned | 0.744 |\n\n| other | x |\n| --- | --- |\n';
+    const md = pseudoLabelFallback(doc);
+    expect(md).toContain('| tuned | 0.744 |');
+    expect(md).not.toContain('| other |');
+    expect(md).not.toContain('Some text');
+  });
+
+  it('says it skipped when the doc or its table is missing', () => {
+    for (const doc of [undefined, '# Pseudo labels\n\nNo table yet.\n']) expect(pseudoLabelFallback(doc)).toMatch(/Skipped: no cached basic-pitch activations/);
   });
 });

@@ -1,5 +1,6 @@
 """Export path: ONNX (opset 17, dynamic batch) matches torch; the fp16-weight variant matches the fp16-rounded twin."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -51,3 +52,9 @@ def test_speed_models_export_untrained_architectures_beside_the_shipped_ones(tmp
     assert "v2r-strip@untrained" in names
     assert (tmp_path / "untrained" / "v2r-strip" / "model.onnx").stat().st_size > 100_000
     assert all(m["type"] == "video2roll" for m in index["models"])
+    shipped = [m for m in index["models"] if m["version"] != "untrained"]
+    assert shipped, "the shipped video2roll models are linked beside the untrained ones"
+    for m in shipped:
+        link = tmp_path / m["name"]
+        assert link.is_symlink() and not Path(os.readlink(link)).is_absolute(), "links are relative (the folder can move)"
+        assert (tmp_path / m["path"] / "card.json").exists()

@@ -44,7 +44,7 @@ def main() -> None:
         link = a.out / str(e["name"])
         if link.is_symlink() or link.exists():
             link.unlink()
-        os.symlink(MODELS_ROOT / str(e["name"]), link)
+        os.symlink(os.path.relpath((MODELS_ROOT / str(e["name"])).resolve(), a.out.resolve()), link)  # relative: the folder can move with the repo
         entries.append(e)
     (a.out / "index.json").write_text(json.dumps({"schema": index["schema"], "defaults": index["defaults"], "models": entries}, indent=1) + "\n")
     print(json.dumps({"out": str(a.out), "models": [f"{e['name']}@{e['version']}" for e in entries]}))
