@@ -122,3 +122,19 @@ def test_evaluate_reuses_probabilities_only_for_the_same_model_and_test_split(tm
     old = tmp_path / "old.npz"
     np.savez_compressed(old, sha256="abc", clips=24, sec=1.0)  # written before the split was recorded
     assert not cache_matches(np.load(old), "abc", "/data/v3/test:24")
+
+
+def test_batch_stream_workers_draw_different_batches_of_the_right_shape() -> None:
+    import torch
+
+    rng = np.random.default_rng(0)
+    clips = _clips(rng)
+    stream = D.BatchStream(clips, 3, seed=5, balanced=0.5, aug=D.AugmentConfig(), visible=None)
+    loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=2)
+    it = iter(loader)
+    (x0, y0, w0), (x1, _, _) = next(it), next(it)  # one batch from each worker (round robin)
+    assert x0.shape == (3, 5, 100, 900) and y0.shape == (3, 88) and w0.shape == (3, 88)
+    assert x0.dtype == torch.float32 and float(x0.max()) <= 1.0
+    assert not torch.equal(x0, x1), "workers seed their own generators"
+    again = next(iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=2)))
+    assert torch.equal(again[0], x0), "the same seed gives the same batches"

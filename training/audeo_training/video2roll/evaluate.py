@@ -289,9 +289,11 @@ def write_doc(results: list[dict[str, Any]], speeds: dict[str, float], clips: li
         "",
         "- All training ran on the CPU of the shared 2-core development machine (no GPU was lent to this task). "
         "The paper network and the ResNet-18 baseline cost ~10x more per sample than the default (see the speed line above): "
-        "the CPU attempts (training/README.md) left both at validation micro F1 0.0, so no trained copy of either ships and "
-        "the table has no row for them; they need a GPU "
-        "(`train --arch paper|resnet18 --device cuda`, training/README.md). The paper's own budget: ~10 epochs x 20,000 samples.",
+        "the CPU attempts (training/README.md; the ResNet-18 over three runs, 22,400 samples, ~2.8 h) left both at validation "
+        "micro F1 0.0 at 0.4 (the ResNet 0.16 at its best threshold: the marginal key frequency), so no trained copy of either "
+        "ships and the table has no row for them. Both pool globally before their last layer, so which octave a key is in "
+        "must be told from the picture's edges: slow to learn. They need a GPU: `training/gpu/baselines.sh` trains both in "
+        "one device call (training/README.md). The paper's own budget: ~10 epochs x 20,000 samples.",
         "- Models over 30 MB in fp32 (paper network, ResNet-18) are exported with fp16-rounded weights (compute in fp32); their "
         "metrics would be measured on exactly those weights.",
     ]

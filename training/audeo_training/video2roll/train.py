@@ -81,6 +81,9 @@ def main() -> None:
     ap.add_argument("--val-every-min", type=float, default=10.0)
     ap.add_argument("--final-val-frames", type=int, default=2400)
     ap.add_argument("--no-augment", action="store_true")
+    ap.add_argument("--loader-workers", type=int, default=0,
+                    help="make batches in this many worker processes (a GPU needs ~6; 0 = in the loop, and new clips a renderer writes are picked up)")
+    ap.add_argument("--amp", action="store_true", help="CUDA only: bfloat16 autocast for the forward pass and loss")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -112,6 +115,14 @@ def main() -> None:
     best_f1 = -1.0
     log = (a.out / "log.jsonl").open("a")
     losses: list[float] = []
+    stream = None
+    if a.loader_workers > 0:
+        loader = torch.utils.data.DataLoader(
+            D.BatchStream(clips, a.batch, a.seed, a.balanced, aug, visible), batch_size=None, num_workers=a.loader_workers,
+            pin_memory=dev.type == "cuda", prefetch_factor=4, persistent_workers=True,
+        )
+        stream = iter(loader)
+    amp = a.amp and dev.type == "cuda"
     while True:
         elapsed = time.time() - t0
         if elapsed >= budget_s or (a.max_samples and seen >= a.max_samples):
@@ -120,13 +131,18 @@ def main() -> None:
         for g in opt.param_groups:
             g["lr"] = a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         model.train()
-        x, y, w = D.batch(clips, sampler, a.batch, rng, aug, visible)
-        wt = torch.from_numpy(w).to(dev)
-        loss = (F.binary_cross_entropy_with_logits(model(torch.from_numpy(x).to(dev)), torch.from_numpy(y).to(dev), reduction="none") * wt).sum() / wt.sum().clamp(min=1.0)
+        if stream is not None:
+            xt, yt, wt = (t.to(dev, non_blocking=True) for t in next(stream))
+        else:
+            x, y, w = D.batch(clips, sampler, a.batch, rng, aug, visible)
+            xt, yt, wt = torch.from_numpy(x).to(dev), torch.from_numpy(y).to(dev), torch.from_numpy(w).to(dev)
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
+            logits = model(xt)
+        loss = (F.binary_cross_entropy_with_logits(logits.float(), yt, reduction="none") * wt).sum() / wt.sum().clamp(min=1.0)
         opt.zero_grad()
         loss.backward()
         opt.step()
-        seen += len(x)
+        seen += len(xt)
         step += 1
         losses.append(loss.item())
         if step % 20 == 0:
@@ -136,7 +152,7 @@ def main() -> None:
             log.flush()
             print(json.dumps(rec), flush=True)
             n_files = len(list(train_dir.glob("clip-*.npz")))
-            if n_files > loaded:  # the renderer wrote more clips (a shard mid-write is skipped until next time)
+            if stream is None and n_files > loaded:  # the renderer wrote more clips (a shard mid-write is skipped until next time)
                 clips = D.load_split(train_dir)
                 loaded = len(clips)
                 sampler = D.BalancedSampler(clips, rng, a.balanced)
