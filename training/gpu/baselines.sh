@@ -34,6 +34,9 @@ device)
   : "${OUT:?run this through the device tool (it sets OUT)}"
   # overridable for a dry run on a CPU (DEVICE=cpu CLIPS=4 VAL_CLIPS=2 MINUTES=0.3 PY=training/.venv/bin/python)
   MINUTES="${MINUTES:-4}" CLIPS="${CLIPS:-300}" VAL_CLIPS="${VAL_CLIPS:-24}" DEVICE="${DEVICE:-cuda}" WORKERS="${WORKERS:-12}"
+  # ARCHS="paper resnet18 strip" also trains the default at GPU scale (then LOADERS=4: 3 x 4 loader workers + the loops
+  # fit the 16 cores)
+  ARCHS="${ARCHS:-paper resnet18}" LOADERS="${LOADERS:-6}"
   WORK=/tmp/audeo-gpu
   mkdir -p "$WORK/data" "$WORK/runs"
   "$PY" -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --target "$WORK/site" "$CARRY"/wheels/*.whl
@@ -45,10 +48,10 @@ device)
   "$PY" -m audeo_training.render.dataset --split train --clips "$CLIPS" --seconds 8 --seed 21 --workers "$WORKERS" --out "$WORK/v2r" > "$WORK/runs/render.log" 2>&1
   "$PY" -m audeo_training.render.dataset --split val --clips "$VAL_CLIPS" --seconds 8 --seed 22 --workers "$WORKERS" --out "$WORK/v2r" >> "$WORK/runs/render.log" 2>&1
   echo "rendered in $(( $(date +%s) - t0 )) s" | tee -a "$OUT/device.txt"
-  for arch in paper resnet18; do
+  for arch in $ARCHS; do
     mkdir -p "$WORK/runs/v2r-$arch-gpu"
     "$PY" -m audeo_training.video2roll.train --arch "$arch" --data "$WORK/v2r" --out "$WORK/runs/v2r-$arch-gpu" \
-      --minutes "$MINUTES" --batch 64 --lr 1e-3 --threads 2 --device "$DEVICE" --amp --loader-workers 6 --mask-invisible \
+      --minutes "$MINUTES" --batch 64 --lr 1e-3 --threads 2 --device "$DEVICE" --amp --loader-workers "$LOADERS" --mask-invisible \
       --val-every-min 1 --val-frames 800 --final-val-frames 2400 > "$WORK/runs/v2r-$arch-gpu/stdout.log" 2>&1 &
   done
   wait
