@@ -27,7 +27,8 @@ from audeo_training.midi_sources import DATA_ROOT, performances
 print("\n".join(str(p.relative_to(DATA_ROOT)) for s in ("train", "val") for p in performances(s)))' > "$CARRY/midi.list"
   tar cJf "$CARRY/midi.tar.xz" -C "$data_root" -T "$CARRY/midi.list"
   # mido is the one package the renderer needs that the device image lacks (KINDS.md lists what it has)
-  .venv/bin/python -m pip download -q --no-deps --only-binary=:all: -d "$CARRY/wheels" mido >/dev/null
+  idx=(); [ -d /opt/pypi/simple ] && idx=(--index-url file:///opt/pypi/simple)  # the local mirror, as setup-venv.sh
+  .venv/bin/python -m pip download -q "${idx[@]}" --no-deps --only-binary=:all: -d "$CARRY/wheels" mido >/dev/null
   du -sh "$CARRY"
   ;;
 device)
