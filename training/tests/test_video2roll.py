@@ -138,3 +138,25 @@ def test_batch_stream_workers_draw_different_batches_of_the_right_shape() -> Non
     assert not torch.equal(x0, x1), "workers seed their own generators"
     again = next(iter(torch.utils.data.DataLoader(stream, batch_size=None, num_workers=2)))
     assert torch.equal(again[0], x0), "the same seed gives the same batches"
+
+
+def test_training_runs_with_loader_workers_and_writes_its_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+    import sys
+
+    from audeo_training.video2roll import train
+
+    rng = np.random.default_rng(0)
+    for split in ("train", "val"):
+        (tmp_path / "data" / split).mkdir(parents=True)
+        for i, c in enumerate(_clips(rng)):
+            np.savez(tmp_path / "data" / split / f"clip-{i:05d}.npz", strips=c.strips[:12], keydown=c.keydown[:12])
+    out = tmp_path / "run"
+    monkeypatch.setattr(sys, "argv", ["train", "--arch", "strip", "--data", str(tmp_path / "data"), "--out", str(out), "--batch", "4",
+                                      "--max-samples", "8", "--loader-workers", "1", "--amp", "--final-val-frames", "12"])
+    train.main()
+    config = json.loads((out / "config.json").read_text())
+    assert config["loader_workers"] == 1 and config["amp"] is True
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["samplesSeen"] == 8 and metrics["steps"] == 2  # batches came from the worker
+    assert (out / "model.pt").exists()

@@ -83,7 +83,7 @@ def main() -> None:
     ap.add_argument("--no-augment", action="store_true")
     ap.add_argument("--loader-workers", type=int, default=0,
                     help="make batches in this many worker processes (a GPU needs ~6; 0 = in the loop, and new clips a renderer writes are picked up)")
-    ap.add_argument("--amp", action="store_true", help="CUDA only: bfloat16 autocast for the forward pass and loss")
+    ap.add_argument("--amp", action="store_true", help="CUDA only: bfloat16 autocast for the forward pass (the loss is computed in float32)")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -151,8 +151,8 @@ def main() -> None:
             log.write(json.dumps(rec) + "\n")
             log.flush()
             print(json.dumps(rec), flush=True)
-            n_files = len(list(train_dir.glob("clip-*.npz")))
-            if stream is None and n_files > loaded:  # the renderer wrote more clips (a shard mid-write is skipped until next time)
+            # the renderer wrote more clips (a shard mid-write is skipped until next time); loader workers keep theirs
+            if stream is None and len(list(train_dir.glob("clip-*.npz"))) > loaded:
                 clips = D.load_split(train_dir)
                 loaded = len(clips)
                 sampler = D.BalancedSampler(clips, rng, a.balanced)
