@@ -66,6 +66,16 @@ function lastError(stderr: string): string {
   return lines.filter((l) => /error|invalid|failed|truncat/i.test(l)).pop() ?? lines.pop() ?? 'no output';
 }
 
+/**
+ * Whether fluent-ffmpeg's error at the end of a piped decode means the video failed. It reports "Output stream closed"
+ * when ffmpeg's exit comes more than 20 ms after ffmpeg closed its output (lib/processor.js: seen on a loaded machine,
+ * after every frame had arrived); that alone is no failure. ffmpeg's own error line (`stderrTail`) always is.
+ */
+export function isDecodeFailure(failure: Error | undefined, stderrTail: string): failure is Error {
+  if (!failure) return false;
+  return stderrTail !== '' || failure.message !== 'Output stream closed';
+}
+
 export interface StreamOptions {
   /** Output frame rate (the model's). */
   readonly fps: number;
@@ -127,7 +137,9 @@ export async function* streamFrames(info: VideoInfo, opts: StreamOptions): Async
     }
     await done;
     if (opts.stats) opts.stats.lastError = stderrTail;
-    if (failure) throw new InputError(`${info.path}: decoding failed after ${index} frames (${stderrTail || failure.message.split('\n')[0]}); expected a complete, readable video`);
+    if (isDecodeFailure(failure, stderrTail)) {
+      throw new InputError(`${info.path}: decoding failed after ${index} frames (${stderrTail || failure.message.split('\n')[0]}); expected a complete, readable video`);
+    }
   } finally {
     finished = true;
     cmd.kill('SIGKILL');

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { keySpan } from '../../src/core/keyboard-geometry';
 import { makeRoll } from '../../src/core/types';
 import { loadModelDir, parseModelSpec, readIndex, resolveEntry, type ModelIndex } from '../../src/extractor/models';
+import { isDecodeFailure } from '../../src/extractor/frames';
 import { parseFfmpegInfo } from '../../src/extractor/probe';
 import { buildStripMap, rectify, visibleKeys } from '../../src/extractor/rectify';
 import { blendWeights, runWindowed, stackIndices, windowStarts } from '../../src/extractor/windows';
@@ -27,6 +28,15 @@ At least one output file must be specified`;
     expect(() => parseFfmpegInfo(head.replace(/Stream #0:0.*\n/, ''), 'a.m4a')).toThrow(/has no video stream/);
     expect(() => parseFfmpegInfo("a.txt: Invalid data found when processing input", 'a.txt')).toThrow(/not a readable video/);
     expect(() => parseFfmpegInfo("Input #0, tty, from 'a.txt':\n    Stream #0:0: Video: ansi, pal8, 640x400, 25 fps", 'a.txt')).toThrow(/not a video/);
+  });
+});
+
+describe('end of a piped decode', () => {
+  it("takes fluent-ffmpeg's late-exit 'Output stream closed' for the end; ffmpeg's error lines and other errors fail", () => {
+    expect(isDecodeFailure(undefined, '')).toBe(false);
+    expect(isDecodeFailure(new Error('Output stream closed'), '')).toBe(false);
+    expect(isDecodeFailure(new Error('Output stream closed'), '[mov,mp4] moov atom not found: Invalid data found')).toBe(true);
+    expect(isDecodeFailure(new Error('ffmpeg exited with code 1: Conversion failed!'), '')).toBe(true);
   });
 });
 
