@@ -134,4 +134,21 @@ describe('suppressStaticKeys', () => {
     expect(s.data[22 * 3 + 2]).toBeCloseTo(0.7, 5); // kept in the second (held for 5 of its 20 frames)
     expect(r.data[0]).toBeCloseTo(0.9, 5); // the input is not changed
   });
+
+  it('keeps a chord held through the end of the video', () => {
+    // 23 s at 10 fps, 10-s windows, a 4-s chord to the end: judged alone, the 3-s tail window would call it static
+    const r = makeRoll({ fps: 10, frames: 230, keys: 2, lowestMidi: 60 });
+    for (let t = 190; t < 230; t++) r.data[t * 2] = 0.9;
+    const s = suppressStaticKeys(r, 100);
+    for (let t = 190; t < 230; t++) expect(s.data[t * 2]).toBeCloseTo(0.9, 5);
+  });
+
+  it('judges a clip shorter than the window as a whole', () => {
+    const r = makeRoll({ fps: 10, frames: 60, keys: 2, lowestMidi: 60 });
+    for (let t = 0; t < 60; t++) r.data[t * 2 + 1] = 0.8; // stuck for the whole clip
+    for (let t = 40; t < 60; t++) r.data[t * 2] = 0.9; // a press of 2 s
+    const s = suppressStaticKeys(r, 100);
+    expect(s.data[10 * 2 + 1]).toBe(0);
+    expect(s.data[50 * 2]).toBeCloseTo(0.9, 5);
+  });
 });
