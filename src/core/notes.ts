@@ -257,7 +257,7 @@ export function notesToRoll(notes: readonly NoteEvent[], opts: NotesToRollOption
  * (clamped at 0). A key is up most of the time in any performance, so a probability that stays high for most of a
  * window is the picture, not a press: a mark, a reflection, a lip or felt strip the model takes for a pressed key
  * (seen on real footage: whole-clip false keys). Presses, which come and go, keep their value minus a median of ~0.
- * A key truly held down for over half of a window is lost too; 10 s (250 frames at 25 fps) makes that rare. The last
+ * A key truly held down for over half of a window is lost too; the extractor's 30-s window makes that rare. The last
  * window, shorter when the roll is not a whole number of windows, takes its median over the last `windowFrames` frames
  * of the roll (or all of it, when that is shorter): judged alone, a final chord held through a short tail would be
  * "static" and vanish. Sliding windows and a lower quantile were measured on the real clips and did worse

@@ -119,6 +119,16 @@ describe('decodeStages', () => {
 });
 
 describe('suppressStaticKeys', () => {
+  const statics = JSON.parse(readFileSync(path.join(__dirname, '..', 'fixtures', 'static-key-cases.json'), 'utf8')) as {
+    cases: Array<{ name: string; window: number; rows: string[]; expected: string[] }>;
+  };
+  it.each(statics.cases.map((c) => [c.name, c] as const))('shared case (also replayed by pytest): %s', (_name, c) => {
+    const got = suppressStaticKeys(rollFrom(c.rows), c.window);
+    const want = rollFrom(c.expected);
+    expect(got.frames).toBe(want.frames);
+    want.data.forEach((v, i) => expect(got.data[i]).toBeCloseTo(v, 6));
+  });
+
   it('removes a key stuck on for a whole window and keeps presses that come and go', () => {
     const r = makeRoll({ fps: 10, frames: 40, keys: 3, lowestMidi: 60 });
     for (let t = 0; t < 40; t++) {
