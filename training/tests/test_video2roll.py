@@ -160,3 +160,38 @@ def test_training_runs_with_loader_workers_and_writes_its_run(tmp_path: Path, mo
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["samplesSeen"] == 8 and metrics["steps"] == 2  # batches came from the worker
     assert (out / "model.pt").exists()
+
+
+def _rows(rows: list[str]) -> np.ndarray:
+    """One string per key, one character per frame ('#' = 1, '.' = 0, digit = tenths) -> [frames, keys]."""
+    return np.array([[1.0 if ch == "#" else 0.0 if ch == "." else int(ch) / 10 for ch in row] for row in rows], np.float32).T
+
+
+def test_static_key_suppression_matches_the_ts_pipeline_on_the_shared_cases() -> None:
+    """test/fixtures/static-key-cases.json is replayed by jest (test/core/anchor.test.ts) through src/core/notes.ts too."""
+    import json
+
+    from audeo_training.video2roll.postprocess import suppress_static_keys
+
+    spec = json.loads((Path(__file__).resolve().parents[2] / "test" / "fixtures" / "static-key-cases.json").read_text())
+    for case in spec["cases"]:
+        got = suppress_static_keys(_rows(case["rows"]), case["window"])
+        np.testing.assert_allclose(got, _rows(case["expected"]), atol=1e-6, err_msg=case["name"])
+
+
+def test_clip_spread_reports_each_clip_and_an_interval_that_spans_them() -> None:
+    from audeo_training.video2roll.evaluate import clip_spread
+
+    strips = np.full((6, 100, 900), 128, np.uint8)  # the whole keyboard in view
+    kd = np.zeros((6, 88), np.uint8)
+    kd[:, 40] = 1
+    clips = [D.Clip(strips=strips, keydown=kd), D.Clip(strips=strips, keydown=kd)]
+    right = kd.astype(np.float32)
+    wrong = np.zeros((6, 88), np.float32)
+    wrong[:, 41] = 1.0
+    s = clip_spread(clips, [right, wrong], 0.5, resamples=400)
+    assert s["perClipMicroF1"] == [1.0, 0.0]
+    assert s["clipsAtLeast099"] == 1 and s["clipsBelow09"] == 1
+    lo, hi = s["microF1CI95"]
+    assert lo == 0.0 and hi == 1.0  # resamples of [right, right] and [wrong, wrong] both occur
+    assert clip_spread(clips[:1], [right], 0.5)["microF1CI95"] == [1.0, 1.0]
