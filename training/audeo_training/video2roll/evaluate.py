@@ -1,6 +1,6 @@
 """Evaluate the shipped Video2Roll models (the ONNX files in models/) and regenerate docs/video2roll.md.
 
-    python -m audeo_training.video2roll.evaluate [--data training/data/v2r-v0] [--test-clips 12] [--real DIR]
+    python -m audeo_training.video2roll.evaluate [--data training/data/v2r-v0] [--test-clips 12] [--long DIR] [--real DIR] [--reuse]
 
 For each video2roll model in models/index.json: onnxruntime (Python) over the synthetic test split (pieces and style
 seeds unseen in training), thresholded at the card's default; frame P/R/Acc/F1 in both conventions (sample-averaged
@@ -9,6 +9,10 @@ decoded into notes: onset on 0->1, offset on 1->0; mir_eval.transcription, 50 ms
 bench/out/video2roll_speed.json (bench/video2roll_speed.ts, onnxruntime-node), size from the card.
 Writes <run>/test-metrics.json for each model's training run (the exporter copies it into the card), the per-key error
 picture docs/img/v2r-per-key-errors.png and docs/video2roll.md.
+
+Also: a 95 % bootstrap interval of the micro F1 over clips with per-clip counts (how much the figure depends on the
+clips drawn), and with --long DIR (clips >= 30 s) the network's roll vs what `audeo extract` decodes after static-key
+suppression (postprocess.py, the TS pipeline's step).
 
 Real clips (hook): --real DIR evaluates DIR/*.npz holding `strips` uint8 [T,100,900] (the TS extractor's rectified
 strips) and `keydown` uint8 [T,88] (pseudo labels from the soundtrack, `audeo label`) the same way, in its own table.
@@ -189,7 +193,7 @@ def main() -> None:
     ap.add_argument("--real", type=Path, default=None, help="folder of real-clip npz (strips + pseudo-label keydown)")
     ap.add_argument("--long", type=Path, default=None, help="data dir whose test/ split holds long clips (>= 30 s): raw vs as-extracted scores")
     ap.add_argument("--models-root", type=Path, default=MODELS_ROOT)
-    ap.add_argument("--reuse", action="store_true", help="reuse <run>/test-probs.npz when its model sha256 and test split match")
+    ap.add_argument("--reuse", action="store_true", help="reuse <run>/test-probs.npz (and long-probs.npz) when its model sha256 and split match")
     ap.add_argument("--doc", type=Path, default=DOC, help="the Markdown page to write (default docs/video2roll.md)")
     ap.add_argument("--png", type=Path, default=PNG, help="the per-key error picture to write")
     a = ap.parse_args()
@@ -255,9 +259,10 @@ def long_lines(results: list[dict[str, Any]], a: argparse.Namespace) -> list[str
     lr = rows[0]["long"]["raw"]
     man = D.manifest_summary(a.long / "test")
     return [
-        f"Long clips ({lr['clips']} x {man.get('seconds'):.0f} s, style seed {man.get('seed')}, test-split pieces; `--long {a.long.relative_to(REPO_ROOT / 'training') if a.long.is_relative_to(REPO_ROOT / 'training') else a.long}`): "
+        f"Long clips ({lr['clips']} x {man.get('seconds'):.0f} s, style seed {man.get('seed')}, test-split pieces; `--long {a.long}`): "
         f"the network's roll vs the roll `audeo extract` decodes, after static-key suppression ({STATIC_WINDOW_SEC:.0f}-s windows, "
-        "src/core/notes.ts; it removes stuck false keys, such as a cut keyboard's black edge read as a pressed key, and would "
+        "src/core/notes.ts; it removes stuck false keys, such as keys at a cut keyboard's black edge read as down in every frame "
+        "(seen in 8-s test clips 25 and 94), and would "
         "remove a key really held for over half a window). 8-s clips are one window each, so they are not scored this way.",
         "",
         "| model | raw: micro F1 / onset F1 | as extracted: micro F1 / onset F1 |",
