@@ -195,3 +195,13 @@ def test_clip_spread_reports_each_clip_and_an_interval_that_spans_them() -> None
     lo, hi = s["microF1CI95"]
     assert lo == 0.0 and hi == 1.0  # resamples of [right, right] and [wrong, wrong] both occur
     assert clip_spread(clips[:1], [right], 0.5)["microF1CI95"] == [1.0, 1.0]
+
+
+def test_static_window_is_the_extractors() -> None:
+    import re
+
+    from audeo_training.video2roll.postprocess import STATIC_WINDOW_SEC
+
+    ts = (Path(__file__).resolve().parents[2] / "src" / "extractor" / "pipeline.ts").read_text()
+    m = re.search(r"export const STATIC_WINDOW_SEC = ([0-9.]+);", ts)
+    assert m is not None and float(m.group(1)) == STATIC_WINDOW_SEC
