@@ -33,7 +33,7 @@ import numpy as np
 
 from ..cards import MODELS_ROOT, REPO_ROOT
 from ..geometry import all_key_spans
-from ..metrics import all_metrics, note_metrics_pooled, roll_to_notes
+from ..metrics import FPS, all_metrics, frame_metrics, note_metrics_pooled, roll_to_notes
 from . import data as D
 from .postprocess import STATIC_WINDOW_SEC, suppress_static_keys
 
@@ -58,6 +58,12 @@ def predict_onnx(onnx_path: Path, clips: list[D.Clip], threads: int, batch: int 
     return out, time.time() - t0
 
 
+def visible_rolls(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, vis: list[np.ndarray] | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per clip, (reference, thresholded estimate) as bool [T, 88], both dropped to the keys the camera sees."""
+    vis = vis if vis is not None else [D.visible_keys(c.strips) for c in clips]
+    return [(c.keydown.astype(bool) & v, (p >= threshold) & v) for c, p, v in zip(clips, probs, vis)]
+
+
 def score(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, note_threshold: float | None = None) -> dict[str, Any]:
     """Frame metrics at `threshold`; note-onset metrics of the rolls decoded at `note_threshold` (default: the same).
 
@@ -65,8 +71,9 @@ def score(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, note_t
     is not in the picture cannot be "seen down"); `allKeysMicroF1` keeps the unmasked figure for comparison."""
     nth = threshold if note_threshold is None else note_threshold
     vis = [D.visible_keys(c.strips) for c in clips]
-    ref = np.concatenate([c.keydown.astype(bool) & v for c, v in zip(clips, vis)])
-    est = np.concatenate([(p >= threshold) & v for p, v in zip(probs, vis)])
+    rolls = visible_rolls(clips, probs, threshold, vis)
+    ref = np.concatenate([r for r, _ in rolls])
+    est = np.concatenate([e for _, e in rolls])
     m = all_metrics(ref, est)
     unmasked = all_metrics(np.concatenate([c.keydown for c in clips]).astype(bool), np.concatenate(probs) >= threshold)
     pairs = [(roll_to_notes(c.keydown.astype(bool) & v), roll_to_notes((p >= nth) & v)) for c, p, v in zip(clips, probs, vis)]
@@ -79,25 +86,18 @@ def score(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, note_t
 def clip_spread(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, resamples: int = 2000, seed: int = 0) -> dict[str, Any]:
     """How much the micro F1 (88 visible keys) depends on which clips the split drew: each clip's own F1, and a 95 %
     bootstrap interval over clips (clips resampled with replacement, TP/FP/FN summed, micro F1 recomputed)."""
-    counts = []
-    for c, p in zip(clips, probs):
-        v = D.visible_keys(c.strips)
-        ref, est = c.keydown.astype(bool) & v, (p >= threshold) & v
-        counts.append(((ref & est).sum(), (~ref & est).sum(), (ref & ~est).sum()))
-    n = np.array(counts, np.float64)  # [clips, (tp, fp, fn)]
-
-    def f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
-        return np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0.0)
-
-    per_clip = f1(n[:, 0], n[:, 1], n[:, 2])
-    idx = np.random.default_rng(seed).integers(0, len(n), (resamples, len(n)))
-    tot = n[idx].sum(1)
-    lo, hi = np.percentile(f1(tot[:, 0], tot[:, 1], tot[:, 2]), [2.5, 97.5])
+    per = [frame_metrics(ref, est) for ref, est in visible_rolls(clips, probs, threshold)]
+    per_clip = np.array([m["micro"]["f1"] for m in per])
+    n = np.array([[m["counts"]["tp"], m["counts"]["fp"], m["counts"]["fn"]] for m in per])  # [clips, (tp, fp, fn)]
+    tot = n[np.random.default_rng(seed).integers(0, len(n), (resamples, len(n)))].sum(1)
+    # micro F1 of each resample's summed counts: 2TP / (2TP + FP + FN), 0 without a true positive (as frame_metrics)
+    boot = np.where(tot[:, 0] > 0, 2 * tot[:, 0] / np.maximum(2 * tot[:, 0] + tot[:, 1] + tot[:, 2], 1), 0.0)
+    lo, hi = np.percentile(boot, [2.5, 97.5])
     return {"perClipMicroF1": [round(float(x), 4) for x in per_clip], "microF1CI95": [float(lo), float(hi)], "resamples": resamples,
             "clipsAtLeast099": int((per_clip >= 0.99).sum()), "clipsBelow09": int((per_clip < 0.9).sum())}
 
 
-def as_extracted(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, note_threshold: float, fps: float = 25.0) -> dict[str, Any]:
+def as_extracted(clips: list[D.Clip], probs: list[np.ndarray], threshold: float, note_threshold: float, fps: float = FPS) -> dict[str, Any]:
     """The same scores after what `audeo extract` does before its note decoder: static-key suppression (30-s windows;
     a clip shorter than that is one window, so score it on clips long enough to show what users get)."""
     sup = [suppress_static_keys(p.astype(np.float32), int(round(STATIC_WINDOW_SEC * fps))) for p in probs]
