@@ -205,3 +205,18 @@ def test_static_window_is_the_extractors() -> None:
     ts = (Path(__file__).resolve().parents[2] / "src" / "extractor" / "pipeline.ts").read_text()
     m = re.search(r"export const STATIC_WINDOW_SEC = ([0-9.]+);", ts)
     assert m is not None and float(m.group(1)) == STATIC_WINDOW_SEC
+
+
+def test_as_extracted_drops_a_stuck_key_that_the_raw_score_counts() -> None:
+    from audeo_training.video2roll.evaluate import as_extracted, score
+
+    frames = 40 * 25  # one 40-s clip: longer than the 30-s window
+    strips = np.full((frames, 100, 900), 128, np.uint8)
+    kd = np.zeros((frames, 88), np.uint8)
+    kd[100:300, 40] = 1  # an 8-s hold: under half of any window, so it stays
+    probs = kd.astype(np.float32)
+    probs[:, 60] = 0.9  # a key the model reads as down in every frame
+    clips = [D.Clip(strips=strips, keydown=kd)]
+    raw, ext = score(clips, [probs], 0.5), as_extracted(clips, [probs], 0.5, 0.5)
+    assert raw["keys88"]["micro"]["precision"] < 0.2
+    assert ext["keys88"]["micro"]["f1"] == 1.0
