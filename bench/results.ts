@@ -90,7 +90,10 @@ async function docTables(): Promise<string[]> {
   };
   const firstTable = (text: string): string => text.split('\n\n').find((b) => b.trimStart().startsWith('|')) ?? '';
   const v2r = await readDoc('video2roll.md');
-  if (v2r) out.push(`## Video2Roll (from docs/video2roll.md)\n\nSynthetic test split:\n\n${firstTable(section(v2r, '## Synthetic test split'))}\n\nReal clips:\n\n${firstTable(section(v2r, '## Real clips')) || '_not measured_'}\n`);
+  if (v2r)
+    out.push(
+      `## Video2Roll (from docs/video2roll.md)\n\nSynthetic test split:\n\n${firstTable(section(v2r, '## Synthetic test split'))}\n\nReal clips (soundtrack pseudo-labels):\n\n${firstTable(section(v2r, '## Real clips')) || '_not measured_'}\n\nReal video with the piano's own MIDI (clavision validation pieces 10-11, through \`audeo extract\`):\n\n${firstTable(section(v2r, "## Real video with the piano's own MIDI")) || '_not measured_'}\n`,
+    );
   const r2m = await readDoc('roll2midi.md');
   if (r2m) out.push(`## Roll2Midi (from docs/roll2midi.md)\n\n${section(r2m, '## Summary')}\n`);
   return out;

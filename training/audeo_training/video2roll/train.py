@@ -28,6 +28,7 @@ from ..cards import git_commit
 from ..metrics import all_metrics
 from . import data as D
 from .models import build, count_params
+from .onnx_init import freeze_bn_stats, load_strip_from_onnx
 
 
 @torch.no_grad()
@@ -77,6 +78,12 @@ def main() -> None:
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu", help="cpu or cuda (default: cuda when available)")
     ap.add_argument("--mask-invisible", action="store_true", help="no loss on keys outside a cut keyboard's picture")
     ap.add_argument("--init", type=Path, default=None, help="start from this state_dict (e.g. an earlier run's model.pt) to fine-tune")
+    ap.add_argument("--init-onnx", type=Path, default=None, help="strip arch: start from a shipped ONNX file (BatchNorms folded; see onnx_init)")
+    ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm statistics fixed while fine-tuning")
+    ap.add_argument("--clavision", action="store_true",
+                    help="mix the real clavision training pieces (training/clavision.json, cached strips) into every batch; "
+                         "the final validation adds the clavision validation pieces (the last checkpoint is kept, not the best on them)")
+    ap.add_argument("--real-frac", type=float, default=0.5, help="with --clavision: share of each batch drawn from real clips")
     ap.add_argument("--val-frames", type=int, default=800, help="validation frames for the periodic check")
     ap.add_argument("--val-every-min", type=float, default=10.0)
     ap.add_argument("--final-val-frames", type=int, default=2400)
@@ -94,6 +101,8 @@ def main() -> None:
     model = build(a.arch)
     if a.init is not None:
         model.load_state_dict(torch.load(a.init, map_location="cpu"))
+    if a.init_onnx is not None:
+        model = load_strip_from_onnx(a.init_onnx)
     dev = torch.device(a.device)
     model.to(dev)
     config = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(a).items()}
@@ -106,6 +115,20 @@ def main() -> None:
     sampler = D.BalancedSampler(clips, rng, a.balanced)
     visible = [D.visible_keys(c.strips) for c in clips] if a.mask_invisible else None
     val = D.load_split(val_dir)
+    real: list[D.Clip] = []
+    real_val: list[D.Clip] = []
+    if a.clavision:
+        from ..clavision.clips import real_clips
+        from ..clavision.data import load_manifest
+        man = load_manifest()
+        real, real_names = real_clips(man, "train")
+        real_val, real_val_names = real_clips(man, "val")
+        real_sampler = D.BalancedSampler(real, rng, a.balanced)
+        config.update({"clavision": {"manifest": man.version, "train": real_names, "val": real_val_names}})
+        (a.out / "config.json").write_text(json.dumps(config, indent=2))
+        print(json.dumps({"realTrainClips": len(real_names), "realTrainFrames": int(sum(len(c.keydown) for c in real)),
+                          "realValClips": len(real_val_names)}), flush=True)
+    n_real = int(round(a.batch * a.real_frac)) if real else 0
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     budget_s = a.minutes * 60.0
     t0 = time.time()
@@ -131,10 +154,15 @@ def main() -> None:
         for g in opt.param_groups:
             g["lr"] = a.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         model.train()
+        if a.freeze_bn:
+            freeze_bn_stats(model)
         if stream is not None:
             xt, yt, wt = (t.to(dev, non_blocking=True) for t in next(stream))
         else:
-            x, y, w = D.batch(clips, sampler, a.batch, rng, aug, visible)
+            x, y, w = D.batch(clips, sampler, a.batch - n_real, rng, aug, visible)
+            if n_real:
+                xr, yr, wr = D.batch(real, real_sampler, n_real, rng, aug)
+                x, y, w = np.concatenate([x, xr]), np.concatenate([y, yr]), np.concatenate([w, wr])
             xt, yt, wt = torch.from_numpy(x).to(dev), torch.from_numpy(y).to(dev), torch.from_numpy(w).to(dev)
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp):
             logits = model(xt)
@@ -165,7 +193,7 @@ def main() -> None:
             log.write(json.dumps(rec) + "\n")
             print(json.dumps(rec), flush=True)
             torch.save(model.state_dict(), a.out / "last.pt")
-            if f1 > best_f1:
+            if f1 > best_f1 and not real:
                 best_f1 = f1
                 torch.save(model.state_dict(), a.out / "model.pt")
             last_val = time.time()
@@ -173,7 +201,7 @@ def main() -> None:
     torch.save(model.state_dict(), a.out / "last.pt")
     p, lab = predict(model, val, max_frames=a.final_val_frames, mask_invisible=a.mask_invisible)
     final_f1 = all_metrics(lab, p >= 0.4)["keys88"]["micro"]["f1"]
-    if final_f1 >= best_f1:
+    if final_f1 >= best_f1 or real:
         torch.save(model.state_dict(), a.out / "model.pt")
     else:  # the best periodic checkpoint wins: re-score it on the same final validation frames
         model.load_state_dict(torch.load(a.out / "model.pt", map_location=dev))
@@ -192,6 +220,12 @@ def main() -> None:
         "threshold": sweep["best"]["threshold"],
         "commit": git_commit(),
     }
+    if real_val:
+        pr, lr_ = predict(model, real_val)
+        rsweep = sweep_thresholds(pr, lr_)
+        metrics["realVal"] = {"frames": int(len(lr_)), "val@0.4": all_metrics(lr_, pr >= 0.4), "thresholdSweep": rsweep}
+        metrics["threshold"] = rsweep["best"]["threshold"]
+        print(json.dumps({"realValMicroF1": rsweep["best"]}), flush=True)
     (a.out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     print(json.dumps({"done": True, "samplesSeen": seen, "trainWallSec": train_sec, "threshold": metrics["threshold"], "valMicroF1": sweep["best"]["microF1"]}))
 
