@@ -62,11 +62,34 @@ async function checkOutput(file: string): Promise<void> {
   if (st?.isDirectory()) throw new SinkError(`cannot write ${file}: it is a folder; expected a file path`);
 }
 
+/** What names a file: device and inode when it exists (symlinks, hard links, `./a` vs `a`), else its folder's real path + name. */
+async function fileIdentity(file: string): Promise<string> {
+  const abs = path.resolve(file);
+  const st = await fs.stat(abs).catch(() => undefined);
+  if (st) return `inode ${st.dev}:${st.ino}`;
+  const dir = await fs.realpath(path.dirname(abs)).catch(() => path.dirname(abs));
+  return `path ${path.join(dir, path.basename(abs))}`;
+}
+
+/** Refuses two of the files that are one file (a Take overwritten by the MIDI file, an output over the video). */
+export async function requireDistinctFiles(files: ReadonlyArray<readonly [what: string, file: string]>): Promise<void> {
+  const seen = new Map<string, readonly [string, string]>();
+  for (const f of files) {
+    const id = await fileIdentity(f[1]);
+    const first = seen.get(id);
+    if (first) throw new InputError(`${first[0]} ${first[1]} and ${f[0]} ${f[1]} are the same file; expected a different path for each`);
+    seen.set(id, f);
+  }
+}
+
 export async function extractToFiles(video: string, opts: ExtractFilesOptions = {}): Promise<{ take: Take; summary: ExtractSummary }> {
   const out = defaultOutputs(video, opts);
-  if (path.resolve(out.midi) === path.resolve(video) || path.resolve(out.take) === path.resolve(video) || path.resolve(out.png) === path.resolve(video)) {
-    throw new InputError(`an output path equals the input video ${video}; expected different output names`);
-  }
+  await requireDistinctFiles([
+    ['the input video', video],
+    ['the Take (--take)', out.take],
+    ['the MIDI file (-o)', out.midi],
+    ['the picture (--png)', out.png],
+  ]);
   for (const f of [out.midi, out.take, out.png]) await checkOutput(f);
   const t0 = performance.now();
   const take = await extractTake(video, { ...opts, takePath: out.take });

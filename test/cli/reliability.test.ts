@@ -1,0 +1,66 @@
+/**
+ * @jest-environment ./test/extractor/ort-environment.ts
+ */
+/** "Nothing lost": outputs that are one file, write failures after the work, and what the CLI says about them. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildProgram } from '../../src/cli/main';
+import { ffmpeg, FIXTURE_MODELS, tmpDir } from '../extractor/helpers';
+
+const DEMO = path.join(__dirname, '..', '..', 'samples', 'demo.mp4');
+
+/** Runs the CLI in-process; returns exit code, stdout and stderr. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const so = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
+  const se = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
+  process.exitCode = 0;
+  try {
+    await buildProgram().exitOverride().parseAsync(['node', 'audeo', ...args]);
+  } finally {
+    so.mockRestore();
+    se.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stdout, stderr };
+}
+
+describe('audeo extract: outputs that are one file', () => {
+  let dir: string;
+  let video: string;
+  const saved = process.env.AUDEO_MODELS;
+  beforeAll(() => {
+    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    dir = tmpDir();
+    video = path.join(dir, 'clip.mp4');
+    ffmpeg(['-i', DEMO, '-t', '1', '-c', 'copy', video]);
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.AUDEO_MODELS;
+    else process.env.AUDEO_MODELS = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('-o x.mid --take x.mid (also spelled differently, or through a symlink) is refused in one line, exit 2; the Take stays', async () => {
+    const take = path.join(dir, 'x.mid');
+    fs.writeFileSync(take, '{"format":"audeo.take"}');
+    fs.symlinkSync(take, path.join(dir, 'link.mid'));
+    const spellings: Array<[string, string]> = [
+      [take, take],
+      [`${dir}/sub/../x.mid`, take],
+      [path.join(dir, 'link.mid'), take],
+    ];
+    for (const [output, takePath] of spellings) {
+      const r = await cli(['extract', video, '--quiet', '-o', output, '--take', takePath]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: the Take \(--take\) .*x\.mid and the MIDI file \(-o\) .*\.mid are the same file; expected a different path for each\n$/);
+    }
+    const r = await cli(['extract', video, '--quiet', '--png', path.join(dir, 'clip.audeo.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: the Take \(--take\) .* and the picture \(--png\) .* are the same file/);
+    expect(fs.readFileSync(take, 'utf8')).toBe('{"format":"audeo.take"}');
+    expect(fs.readdirSync(dir).sort()).toEqual(['clip.mp4', 'link.mid', 'x.mid']);
+  });
+});
