@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram } from '../../src/cli/main';
+import { sampleFrames } from '../../src/extractor/frames';
+import { probeVideo } from '../../src/extractor/probe';
 import { ffmpeg, FIXTURE_MODELS, tmpDir } from '../extractor/helpers';
 
 const DEMO = path.join(__dirname, '..', '..', 'samples', 'demo.mp4');
@@ -62,5 +64,41 @@ describe('audeo extract: outputs that are one file', () => {
     expect(r.stderr).toMatch(/^error: the Take \(--take\) .* and the picture \(--png\) .* are the same file/);
     expect(fs.readFileSync(take, 'utf8')).toBe('{"format":"audeo.take"}');
     expect(fs.readdirSync(dir).sort()).toEqual(['clip.mp4', 'link.mid', 'x.mid']);
+  });
+});
+
+describe('audeo extract: a 1-frame video', () => {
+  let dir: string;
+  const saved = process.env.AUDEO_MODELS;
+  beforeAll(() => {
+    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    dir = tmpDir();
+    ffmpeg(['-i', DEMO, '-frames:v', '1', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(dir, 'one.mp4')]);
+    // one video frame in a 2-s container (the audio runs on): every seek over the container's duration finds nothing
+    ffmpeg(['-i', DEMO, '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-map', '0:v:0', '-map', '1:a:0', '-frames:v', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', path.join(dir, 'one-long.mp4')]);
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.AUDEO_MODELS;
+    else process.env.AUDEO_MODELS = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the locator gets its only frame (a seek to 10 % of 0.04 s decoded nothing)', async () => {
+    for (const f of ['one.mp4', 'one-long.mp4']) {
+      const info = await probeVideo(path.join(dir, f));
+      const frames = await sampleFrames(info, 5);
+      expect(frames.length).toBeGreaterThanOrEqual(1);
+      expect(frames[0]!.data.length).toBe(info.width * info.height);
+    }
+  });
+
+  it('extracts it: exit 0, a Take of 1 frame, MIDI and PNG', async () => {
+    const video = path.join(dir, 'one.mp4');
+    const r = await cli(['extract', video, '--quiet', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { frames: number; take: string; midi: string; png: string };
+    expect(out.frames).toBe(1);
+    for (const f of [out.take, out.midi, out.png]) expect(fs.statSync(f).size).toBeGreaterThan(0);
   });
 });
