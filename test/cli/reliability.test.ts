@@ -102,3 +102,31 @@ describe('audeo extract: a 1-frame video', () => {
     for (const f of [out.take, out.midi, out.png]) expect(fs.statSync(f).size).toBeGreaterThan(0);
   });
 });
+
+describe('audeo extract: a phone video with a rotation tag', () => {
+  let dir: string;
+  const saved = process.env.AUDEO_MODELS;
+  beforeAll(() => {
+    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    dir = tmpDir();
+    // the recipe: the picture stored turned a quarter, with a tag that turns it back for display
+    ffmpeg(['-i', DEMO, '-t', '1', '-vf', 'transpose=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(dir, 'p.mp4')]);
+    ffmpeg(['-i', path.join(dir, 'p.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', path.join(dir, 'phone.mp4')]);
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.AUDEO_MODELS;
+    else process.env.AUDEO_MODELS = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('probes the displayed size and finds the keyboard (was exit 4)', async () => {
+    const info = await probeVideo(path.join(dir, 'phone.mp4'));
+    expect([info.width, info.height]).toEqual([854, 480]);
+    expect(info.rotationDeg).toBeDefined();
+    const r = await cli(['extract', path.join(dir, 'phone.mp4'), '--quiet', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { keyboard?: { lowestMidi: number; highestMidi: number } };
+    expect(out.keyboard).toMatchObject({ lowestMidi: 21, highestMidi: 108 });
+  });
+});
