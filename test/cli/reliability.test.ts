@@ -2,10 +2,12 @@
  * @jest-environment ./test/extractor/ort-environment.ts
  */
 /** "Nothing lost": outputs that are one file, write failures after the work, and what the CLI says about them. */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram } from '../../src/cli/main';
 import { sampleFrames } from '../../src/extractor/frames';
+import { extractTake, type ExtractProgress } from '../../src/extractor/pipeline';
 import { probeVideo } from '../../src/extractor/probe';
 import { ffmpeg, FIXTURE_MODELS, tmpDir } from '../extractor/helpers';
 
@@ -128,5 +130,44 @@ describe('audeo extract: a phone video with a rotation tag', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { keyboard?: { lowestMidi: number; highestMidi: number } };
     expect(out.keyboard).toMatchObject({ lowestMidi: 21, highestMidi: 108 });
+  });
+});
+
+describe('audeo extract: every model is checked before the work', () => {
+  let dir: string;
+  let models: string;
+  let video: string;
+  const saved = process.env.AUDEO_MODELS;
+  beforeAll(() => {
+    dir = tmpDir();
+    models = path.join(dir, 'models');
+    fs.cpSync(FIXTURE_MODELS, models, { recursive: true });
+    // a Roll2Midi file that passes its card's hash (the card was made for it) but is no ONNX graph
+    const card = path.join(models, 'tiny-r2m', '1.0.0', 'card.json');
+    const junk = Buffer.from('this is not an onnx file\n'.repeat(40));
+    fs.writeFileSync(path.join(models, 'tiny-r2m', '1.0.0', 'model.onnx'), junk);
+    const c = JSON.parse(fs.readFileSync(card, 'utf8')) as { sha256: string; sizeBytes: number };
+    c.sha256 = createHash('sha256').update(junk).digest('hex');
+    c.sizeBytes = junk.length;
+    fs.writeFileSync(card, JSON.stringify(c));
+    process.env.AUDEO_MODELS = models;
+    video = path.join(dir, 'clip.mp4');
+    ffmpeg(['-i', DEMO, '-t', '1', '-c', 'copy', video]);
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.AUDEO_MODELS;
+    else process.env.AUDEO_MODELS = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a Roll2Midi model onnxruntime cannot load ends the run before the keyboard search and Video2Roll', async () => {
+    const stages: Array<ExtractProgress['stage']> = [];
+    await expect(extractTake(video, { modelsRoot: models, takePath: path.join(dir, 'lib.audeo.json'), onProgress: (p) => stages.push(p.stage) })).rejects.toThrow(/tiny-r2m@1.0.0: onnxruntime cannot load/);
+    expect(stages).not.toContain('locate');
+    expect(stages).not.toContain('video2roll');
+    const r = await cli(['extract', video, '--quiet']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: model tiny-r2m@1.0.0: onnxruntime cannot load .*expected a valid ONNX file\n$/);
+    expect(fs.readdirSync(dir).sort()).toEqual(['clip.mp4', 'models']);
   });
 });
