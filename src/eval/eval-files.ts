@@ -6,7 +6,7 @@ import { evaluate, type EvaluationReport } from '../core/metrics';
 import { parseMidiNotes, parseNoteText } from '../core/reference';
 import { decodeRoll, parseTake, type Take } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
-import { writePng } from '../io/png';
+import { writePng, type Image } from '../io/png';
 import { notesToBinaryRoll } from '../label/roll';
 import { drawOverlayPicture } from '../viz/overlay-png';
 
@@ -72,7 +72,15 @@ function endSec(notes: readonly NoteEvent[]): number {
   return e;
 }
 
+/** Scores and writes the overlay picture when `opts.png` is given. */
 export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalFilesOptions): Promise<EvalFilesResult> {
+  const { result, picture } = scoreFiles(pred, ref, opts);
+  if (opts.png) await writePng(opts.png, picture());
+  return result;
+}
+
+/** Scores without writing: the result (naming `opts.png`) and the overlay picture to write (the CLI prints the scores first). */
+export function scoreFiles(pred: NotesFile, ref: NotesFile, opts: EvalFilesOptions): { result: EvalFilesResult; picture: () => Image } {
   let estRoll: Roll;
   let refRoll: Roll;
   let threshold = 0.5;
@@ -91,8 +99,8 @@ export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalF
     refRoll = notesToBinaryRoll(ref.notes, { fps: opts.fps, frames });
   }
   const report = evaluate({ notes: pred.notes, roll: estRoll }, { notes: ref.notes, roll: refRoll }, { threshold, lengthPolicy: 'pad' });
-  if (opts.png) await writePng(opts.png, drawOverlayPicture(estRoll, refRoll, { threshold, referenceThreshold: 0.5 }));
-  return {
+  const picture = (): Image => drawOverlayPicture(estRoll, refRoll, { threshold, referenceThreshold: 0.5 });
+  const result: EvalFilesResult = {
     ...report,
     frameSource,
     fps: estRoll.fps,
@@ -101,6 +109,7 @@ export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalF
     referenceNotes: ref.notes.length,
     ...(opts.png ? { png: opts.png } : {}),
   };
+  return { result, picture };
 }
 
 const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);
@@ -121,6 +130,9 @@ export function formatReport(r: EvalFilesResult): string {
   };
   nrow('note, onset 50 ms', r.note.onset);
   nrow('note, onset 50 ms + offset', r.note.onsetOffset);
-  if (r.png) rows.push(`overlay: ${r.png} (black: hit, red: miss, blue: false alarm)`);
-  return `${rows.join('\n')}\n`;
+  return `${rows.join('\n')}\n${r.png ? formatOverlayLine(r.png) : ''}`;
+}
+
+export function formatOverlayLine(png: string): string {
+  return `overlay: ${png} (black: hit, red: miss, blue: false alarm)\n`;
 }

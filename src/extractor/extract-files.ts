@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InputError, SinkError } from '../core/errors';
 import { decodeRoll, type Take } from '../core/take';
+import { checkWritable } from '../io/atomic';
 import { writeMidiFile } from '../io/midi-file';
 import { writeRollPng } from '../viz/roll-png';
 import { extractTake, type ExtractOptions } from './pipeline';
@@ -49,19 +50,6 @@ export function defaultOutputs(video: string, opts: { midiPath?: string; takePat
   return { midi, take, png };
 }
 
-async function checkOutput(file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    const st = await fs.stat(dir);
-    if (!st.isDirectory()) throw new Error('not a folder');
-    await fs.access(dir, fs.constants.W_OK);
-  } catch {
-    throw new SinkError(`cannot write ${file}: folder ${dir} is missing or not writable; expected a writable output path`);
-  }
-  const st = await fs.stat(file).catch(() => undefined);
-  if (st?.isDirectory()) throw new SinkError(`cannot write ${file}: it is a folder; expected a file path`);
-}
-
 /** What names a file: device and inode when it exists (symlinks, hard links, `./a` vs `a`), else its folder's real path + name. */
 async function fileIdentity(file: string): Promise<string> {
   const abs = path.resolve(file);
@@ -90,18 +78,24 @@ export async function extractToFiles(video: string, opts: ExtractFilesOptions = 
     ['the MIDI file (-o)', out.midi],
     ['the picture (--png)', out.png],
   ]);
-  for (const f of [out.midi, out.take, out.png]) await checkOutput(f);
+  for (const f of [out.midi, out.take, out.png]) await checkWritable(f);
   const t0 = performance.now();
   const take = await extractTake(video, { ...opts, takePath: out.take });
-  await writeMidiFile(out.midi, take.notes, {
-    ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
-    videoFps: take.source.fps,
-  });
-  await writeRollPng(out.png, {
-    ...(take.rolls.video2roll ? { video2roll: decodeRoll(take.rolls.video2roll) } : {}),
-    ...(take.rolls.roll2midi ? { roll2midi: decodeRoll(take.rolls.roll2midi) } : {}),
-    notes: take.notes,
-  });
+  try {
+    await writeMidiFile(out.midi, take.notes, {
+      ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
+      videoFps: take.source.fps,
+    });
+    await writeRollPng(out.png, {
+      ...(take.rolls.video2roll ? { video2roll: decodeRoll(take.rolls.video2roll) } : {}),
+      ...(take.rolls.roll2midi ? { roll2midi: decodeRoll(take.rolls.roll2midi) } : {}),
+      notes: take.notes,
+    });
+  } catch (e) {
+    // the work is not lost: the complete Take holds the notes, and the next run writes the rest from it
+    if (e instanceof SinkError) throw new SinkError(`${e.message} (the extraction is done and its notes are saved in the Take ${out.take}, which \`audeo play\` and \`audeo render\` read)`);
+    throw e;
+  }
   const wallSec = (performance.now() - t0) / 1000;
   const roll = take.rolls.video2roll;
   const frames = roll?.frames ?? 0;

@@ -6,6 +6,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildProgram } from '../../src/cli/main';
+import { SinkError } from '../../src/core/errors';
+import { notesToMidiBytes } from '../../src/core/reference';
+import { parseTake } from '../../src/core/take';
+import { synthNotes, wavBytes } from '../../src/eval/additive-synth';
+import { extractToFiles } from '../../src/extractor/extract-files';
 import { sampleFrames } from '../../src/extractor/frames';
 import { extractTake, type ExtractProgress } from '../../src/extractor/pipeline';
 import { probeVideo } from '../../src/extractor/probe';
@@ -169,5 +174,78 @@ describe('audeo extract: every model is checked before the work', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^error: model tiny-r2m@1.0.0: onnxruntime cannot load .*expected a valid ONNX file\n$/);
     expect(fs.readdirSync(dir).sort()).toEqual(['clip.mp4', 'models']);
+  });
+});
+
+describe('write failures: one line and exit 5, the work already done kept', () => {
+  let dir: string;
+  let blocker: string;
+  const saved = process.env.AUDEO_MODELS;
+  const n = (pitch: number, onsetSec: number, offsetSec: number) => ({ pitch, onsetSec, offsetSec, velocity: 100 });
+  beforeAll(() => {
+    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    dir = tmpDir();
+    // a path under a regular file cannot be written, not even by root (chmod does not stop root)
+    blocker = path.join(dir, 'file.txt');
+    fs.writeFileSync(blocker, 'a file, not a folder\n');
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.AUDEO_MODELS;
+    else process.env.AUDEO_MODELS = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('eval --png to an unwritable place prints the scores, then one error line, exit 5', async () => {
+    const pred = path.join(dir, 'pred.mid');
+    const ref = path.join(dir, 'ref.mid');
+    fs.writeFileSync(pred, notesToMidiBytes([n(60, 0, 0.5), n(64, 0.5, 1)]));
+    fs.writeFileSync(ref, notesToMidiBytes([n(60, 0, 0.5), n(67, 0.5, 1)]));
+    const png = path.join(blocker, 'overlay.png');
+    const r = await cli(['eval', pred, ref, '--png', png]);
+    expect(r.code).toBe(5);
+    expect(r.stdout).toMatch(/note, onset 50 ms\s+50\.0\s+50\.0\s+50\.0/);
+    expect(r.stdout).not.toMatch(/overlay:/);
+    expect(r.stderr).toBe(`error: cannot write ${png}: a part of its path is a file, not a folder; expected a writable output path\n`);
+    const j = await cli(['eval', pred, ref, '--png', png, '--json']);
+    expect(j.code).toBe(5);
+    expect((JSON.parse(j.stdout) as { note: { onset: { f1: number } } }).note.onset.f1).toBeCloseTo(0.5, 6);
+    expect(j.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('label -o / --take to an unwritable place: one line, exit 5, before transcribing', async () => {
+    const wav = path.join(dir, 'phrase.wav');
+    fs.writeFileSync(wav, wavBytes(synthNotes([n(60, 0.2, 0.6)])));
+    for (const args of [['-o', path.join(blocker, 'p.mid')], ['-o', path.join(dir, 'p.mid'), '--take', path.join(blocker, 'p.audeo.json')]]) {
+      const r = await cli(['label', wav, ...args]);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toMatch(/^error: cannot write .*file\.txt\/p\.(mid|audeo\.json): a part of its path is a file, not a folder; expected a writable output path\n$/);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('p.'))).toEqual([]);
+  });
+
+  it('extract: the MIDI file cannot be written after the work: SinkError naming the file and the saved Take', async () => {
+    const video = path.join(dir, 'clip.mp4');
+    ffmpeg(['-i', DEMO, '-t', '1', '-c', 'copy', video]);
+    const outDir = path.join(dir, 'out');
+    fs.mkdirSync(outDir);
+    const take = path.join(dir, 'clip.audeo.json');
+    const run = extractToFiles(video, {
+      takePath: take,
+      midiPath: path.join(outDir, 'clip.mid'),
+      onProgress: (p) => {
+        // the output folder turns into a file once the work is done (an unmounted disk, a removed folder)
+        if (p.stage === 'done') {
+          fs.rmSync(outDir, { recursive: true });
+          fs.writeFileSync(outDir, '');
+        }
+      },
+    });
+    await expect(run).rejects.toThrow(SinkError);
+    await expect(run).rejects.toThrow(/^cannot write .*out\/clip\.mid: a part of its path is a file, not a folder; expected a writable output path \(the extraction is done and its notes are saved in the Take .*clip\.audeo\.json/);
+    expect(parseTake(JSON.parse(fs.readFileSync(take, 'utf8'))).progress.complete).toBe(true);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    fs.rmSync(outDir);
+    fs.rmSync(take);
+    fs.rmSync(video);
   });
 });
