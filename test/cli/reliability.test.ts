@@ -10,6 +10,7 @@ import { SinkError } from '../../src/core/errors';
 import { notesToMidiBytes } from '../../src/core/reference';
 import { parseTake } from '../../src/core/take';
 import { synthNotes, wavBytes } from '../../src/eval/additive-synth';
+import { runPlay } from '../../src/bridge/play';
 import { extractToFiles } from '../../src/extractor/extract-files';
 import { sampleFrames } from '../../src/extractor/frames';
 import { extractTake, type ExtractProgress } from '../../src/extractor/pipeline';
@@ -247,5 +248,59 @@ describe('write failures: one line and exit 5, the work already done kept', () =
     fs.rmSync(outDir);
     fs.rmSync(take);
     fs.rmSync(video);
+  });
+});
+
+describe('wording', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tmpDir();
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const quiet = { stdout: (): void => undefined, stderr: (): void => undefined };
+  const play = (json: unknown, name = 't.audeo.json') => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, JSON.stringify(json));
+    return runPlay({ input: file, dryRun: true, fast: true }, quiet);
+  };
+  const note = { pitch: 60, onsetSec: 0, offsetSec: 0.5, velocity: 100 };
+
+  it('play names what a JSON file lacks instead of "got undefined", and no TypeError for a Take without rolls', async () => {
+    await expect(play({ notes: [note] }, 'notes.json')).rejects.toThrow(/^notes\.json is not an audeo Take \(it has no "format"\); expected format "audeo\.take"$/);
+    await expect(play({ format: 'audeo.take', notes: [note] })).rejects.toThrow(/^t\.audeo\.json: the take has no "version"; expected 1$/);
+    for (const bad of [{ ...note, pitch: 60.5 }, { ...note, velocity: undefined }, 'C4']) {
+      const err = await play({ format: 'audeo.take', version: 1, source: {}, notes: [note, bad] }).then(() => 'played', (e: Error) => `${e.name}: ${e.message}`);
+      expect(err).toMatch(/^InputError: t\.audeo\.json: note 1 (has pitch 60\.5, not a MIDI note 0\.\.127|has no velocity|is not an object); expected "notes" to be an array of/);
+    }
+    const r = await play({ format: 'audeo.take', version: 1, source: {}, notes: [note] });
+    expect(r.notes).toBe(1);
+    const v2 = await play({ format: 'audeo.take', version: 2, source: {}, notes: [] }).then(() => 'played', (x: Error) => x.message);
+    expect(v2).toMatch(/take version 2 is not supported; expected 1/);
+  });
+
+  it('eval reads the sample\'s own samples/demo.expected.json (a bare {"notes": [...]})', async () => {
+    const expected = path.join(__dirname, '..', '..', 'samples', 'demo.expected.json');
+    const r = await cli(['eval', expected, expected, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { note: { onset: { f1: number; referenceNotes: number } } };
+    expect(j.note.onset.f1).toBe(1);
+    expect(j.note.onset.referenceNotes).toBeGreaterThan(100);
+  });
+
+  it('eval warns in one stderr line when the two clips\' lengths differ by more than 10 %', async () => {
+    const n = (pitch: number, onsetSec: number, offsetSec: number) => ({ pitch, onsetSec, offsetSec, velocity: 100 });
+    const ref = path.join(dir, 'ref.mid');
+    fs.writeFileSync(ref, notesToMidiBytes([n(60, 0, 1), n(62, 50, 60)]));
+    const short = path.join(dir, 'short.mid');
+    fs.writeFileSync(short, notesToMidiBytes([n(60, 0, 1), n(62, 8, 10)]));
+    const close = path.join(dir, 'close.mid');
+    fs.writeFileSync(close, notesToMidiBytes([n(60, 0, 1), n(62, 50, 56)]));
+    const r = await cli(['eval', short, ref]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^warning: the prediction .*short\.mid ends at 10\.0 s and the reference .*ref\.mid at 60\.0 s \(83 % apart\); expected two transcriptions of the same clip\n$/);
+    expect(r.stdout).toMatch(/note, onset 50 ms/);
+    const ok = await cli(['eval', close, ref, '--json']);
+    expect(ok.stderr).toBe('');
   });
 });

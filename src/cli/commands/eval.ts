@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON result object on stdout')
     .action(
       action(async (predFile: string, refFile: string, o: EvalCliOptions) => {
-        const { readNotesFile, scoreFiles, formatReport, formatOverlayLine } = await import('../../eval/eval-files');
+        const { readNotesFile, scoreFiles, formatReport, formatOverlayLine, durationWarning } = await import('../../eval/eval-files');
         const { writePng } = await import('../../io/png');
         const fps = Number(o.fps);
         if (!(fps > 0 && fps <= 1000)) throw new InputError(`--fps ${o.fps} is not a frame rate; expected a number in (0, 1000]`);
@@ -38,6 +38,8 @@ export function register(program: Command): void {
         }
         const pred = await readNotesFile(predFile, 'prediction');
         const ref = await readNotesFile(refFile, 'reference');
+        const mismatch = durationWarning(pred, ref);
+        if (mismatch) process.stderr.write(`warning: ${mismatch}\n`);
         const { result: r, picture } = scoreFiles(pred, ref, { fps, threshold, ...(roll ? { roll } : {}), ...(o.png ? { png: o.png } : {}) });
         // the scores first: a picture that cannot be written (exit 5) does not cost them
         if (o.json) process.stdout.write(`${JSON.stringify({ prediction: predFile, reference: refFile, ...r })}\n`);
