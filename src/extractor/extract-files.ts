@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { InputError, SinkError } from '../core/errors';
 import { decodeRoll, type Take } from '../core/take';
 import { checkWritable } from '../io/atomic';
+import { lockOutputs } from '../io/lock';
 import { writeMidiFile } from '../io/midi-file';
 import { writeRollPng } from '../viz/roll-png';
 import { extractTake, type ExtractOptions } from './pipeline';
@@ -79,6 +80,16 @@ export async function extractToFiles(video: string, opts: ExtractFilesOptions = 
     ['the picture (--png)', out.png],
   ]);
   for (const f of [out.midi, out.take, out.png]) await checkWritable(f);
+  // one run per output: a second extract to the same Take/MIDI/PNG stops here, naming the lock
+  const unlock = lockOutputs([out.take, out.midi, out.png]);
+  try {
+    return await extractUnlocked(video, out, opts);
+  } finally {
+    unlock();
+  }
+}
+
+async function extractUnlocked(video: string, out: { midi: string; take: string; png: string }, opts: ExtractFilesOptions): Promise<{ take: Take; summary: ExtractSummary }> {
   const t0 = performance.now();
   const take = await extractTake(video, { ...opts, takePath: out.take });
   try {

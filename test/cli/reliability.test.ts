@@ -4,7 +4,9 @@
 /** "Nothing lost": outputs that are one file, write failures after the work, and what the CLI says about them. */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { buildProgram } from '../../src/cli/main';
 import { SinkError } from '../../src/core/errors';
 import { notesToMidiBytes } from '../../src/core/reference';
@@ -302,5 +304,49 @@ describe('wording', () => {
     expect(r.stdout).toMatch(/note, onset 50 ms/);
     const ok = await cli(['eval', close, ref, '--json']);
     expect(ok.stderr).toBe('');
+  });
+});
+
+describe('audeo extract: one run per output (lock files)', () => {
+  let dir: string;
+  let video: string;
+  const saved = process.env.AUDEO_MODELS;
+  beforeAll(() => {
+    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    dir = tmpDir();
+    video = path.join(dir, 'clip.mp4');
+    ffmpeg(['-i', DEMO, '-t', '1', '-c', 'copy', video]);
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.AUDEO_MODELS;
+    else process.env.AUDEO_MODELS = saved;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const locks = (): string[] => fs.readdirSync(dir).filter((f) => f.includes('.lock'));
+
+  it('two extracts to the same outputs at once: one writes, the other ends naming the lock; no lock is left', async () => {
+    const runs = await Promise.allSettled([extractToFiles(video), extractToFiles(video)]);
+    const ok = runs.filter((r) => r.status === 'fulfilled');
+    const failed = runs.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+    expect(ok).toHaveLength(1);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toBeInstanceOf(SinkError);
+    expect(failed[0]!.message).toMatch(/^another audeo run \(pid \d+ on .* since .*\) is writing this output: lock .*clip\.audeo\.json\.lock; expected one run per output/);
+    expect(locks()).toEqual([]);
+  });
+
+  it('the CLI: one line naming the lock, exit 5; a stale lock (its process gone) is taken over and removed', async () => {
+    const lock = path.join(dir, 'clip.mid.lock');
+    fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: 'now', command: 'audeo extract', token: 'other' }));
+    const r = await cli(['extract', video, '--quiet']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^error: another audeo run \(pid \d+ on .*\) is writing this output: lock .*clip\.mid\.lock; expected one run per output .*\n$/);
+    expect(locks()).toEqual(['clip.mid.lock']);
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    fs.writeFileSync(lock, JSON.stringify({ pid: gone, host: os.hostname(), startedAt: 'then', command: 'audeo extract', token: 'dead' }));
+    const r2 = await cli(['extract', video, '--quiet', '--json']);
+    expect(r2.stderr).toBe('');
+    expect(r2.code).toBe(0);
+    expect(locks()).toEqual([]);
   });
 });
