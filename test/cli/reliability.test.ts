@@ -280,6 +280,16 @@ describe('wording', () => {
     expect(v2).toMatch(/take version 2 is not supported; expected 1/);
   });
 
+  it('a preset that is not JSON: one line (the JSON parser\'s message spans two)', async () => {
+    const preset = path.join(dir, 'bad-preset.json');
+    fs.writeFileSync(preset, 'nope\n');
+    const mid = path.join(dir, 'one.mid');
+    fs.writeFileSync(mid, notesToMidiBytes([note]));
+    const r = await cli(['play', mid, '--dry-run', '--fast', '--preset', preset]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: preset .*bad-preset\.json is not JSON \(Unexpected token 'o'\); expected a preset object \(see presets\/preset\.schema\.json\)\n$/);
+  });
+
   it('eval reads the sample\'s own samples/demo.expected.json (a bare {"notes": [...]})', async () => {
     const expected = path.join(__dirname, '..', '..', 'samples', 'demo.expected.json');
     const r = await cli(['eval', expected, expected, '--json']);
