@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
+import { notesEndSec } from '../core/notes';
 import { parseMidiNotes } from '../core/reference';
 import { decodeRoll, redecodeTake, type Take } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
@@ -24,7 +25,7 @@ export interface Playable {
 
 export function fromTake(take: Take, file: string, kind: Playable['kind'] = 'take'): Playable {
   const enc = take.rolls.roll2midi ?? take.rolls.video2roll;
-  const end = Math.max(take.source.durationSec || 0, ...take.notes.map((n) => n.offsetSec));
+  const end = notesEndSec(take.notes, take.source.durationSec || 0);
   return {
     path: file,
     kind,
@@ -41,7 +42,7 @@ export async function loadPlayable(file: string, opts: { log?: (line: string) =>
   await requireFile(file, 'expected a take (*.audeo.json), a MIDI file (.mid) or a video');
   if (ext === '.mid' || ext === '.midi') {
     const notes = parseMidiNotes(new Uint8Array(await fs.readFile(file)), path.basename(file));
-    return { path: file, kind: 'midi', notes, durationSec: Math.max(0, ...notes.map((n) => n.offsetSec)) };
+    return { path: file, kind: 'midi', notes, durationSec: notesEndSec(notes) };
   }
   if (ext === '.json') return fromTake(await readTake(file), file);
   if (VIDEO_EXTENSIONS.has(ext)) {

@@ -30,7 +30,8 @@ async function readJson(file: string): Promise<unknown> {
   try {
     return JSON.parse(await fs.readFile(file, 'utf8')) as unknown;
   } catch (e) {
-    throw new InputError(`cannot read preset ${file}: ${(e as Error).message}`);
+    const why = (e as Error).message.split('\n')[0]?.replace(/, ".*$/, '') ?? '';
+    throw new InputError(e instanceof SyntaxError ? `preset ${file} is not JSON (${why}); expected a preset object (see presets/preset.schema.json)` : `cannot read preset ${file}: ${why}`);
   }
 }
 

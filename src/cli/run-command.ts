@@ -8,10 +8,11 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
       await fn(...args);
     } catch (e) {
       if (e instanceof AudeoError) {
-        process.stderr.write(`error: ${e.message}\n`);
+        // one line, whatever a wrapped message (a JSON parser's, ffmpeg's) carries
+        process.stderr.write(`error: ${e.message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
         process.exitCode = e.exitCode;
       } else if (e instanceof RangeError || e instanceof TypeError) {
-        process.stderr.write(`error: ${e.message}\n`);
+        process.stderr.write(`error: ${e.message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
         process.exitCode = 2;
       } else {
         process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

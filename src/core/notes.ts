@@ -46,6 +46,13 @@ function compareNotes(a: NoteEvent, b: NoteEvent): number {
   return a.onsetSec - b.onsetSec || a.pitch - b.pitch || a.offsetSec - b.offsetSec;
 }
 
+/** The latest offset of `notes`, at least `floor` (a loop: spreading 125k+ notes into Math.max overflows the stack). */
+export function notesEndSec(notes: readonly NoteEvent[], floor = 0): number {
+  let end = floor;
+  for (const n of notes) if (n.offsetSec > end) end = n.offsetSec;
+  return end;
+}
+
 /** Sorts notes by onset, then pitch (a new array). */
 export function sortNotes(notes: readonly NoteEvent[]): NoteEvent[] {
   return [...notes].sort(compareNotes);

@@ -103,28 +103,42 @@ export function decodeRoll(enc: EncodedRoll): Roll {
   return { fps: enc.fps, startSec: enc.startSec, lowestMidi: enc.lowestMidi, keys: enc.keys, frames: enc.frames, data };
 }
 
-function isNote(x: unknown): x is NoteEvent {
-  if (typeof x !== 'object' || x === null) return false;
+/** Why `x` is not a note, or undefined when it is one. */
+function notNote(x: unknown): string | undefined {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return 'is not an object';
   const n = x as Record<string, unknown>;
-  return (
-    typeof n.pitch === 'number' &&
-    typeof n.onsetSec === 'number' &&
-    typeof n.offsetSec === 'number' &&
-    typeof n.velocity === 'number' &&
-    n.offsetSec >= n.onsetSec
-  );
+  for (const k of ['pitch', 'onsetSec', 'offsetSec', 'velocity']) {
+    if (typeof n[k] !== 'number' || !Number.isFinite(n[k])) return n[k] === undefined ? `has no ${k}` : `has ${k} ${typeof n[k] === 'number' ? String(n[k]) : JSON.stringify(n[k])}, not a finite number`;
+  }
+  const pitch = n.pitch as number;
+  if (!Number.isInteger(pitch) || pitch < 0 || pitch > 127) return `has pitch ${pitch}, not a MIDI note 0..127`;
+  if ((n.offsetSec as number) < (n.onsetSec as number)) return `ends (${n.offsetSec as number} s) before it starts (${n.onsetSec as number} s)`;
+  return undefined;
+}
+
+/** Validates a list of notes ({pitch, onsetSec, offsetSec, velocity}); throws InputError naming the first bad one. */
+export function parseNoteList(list: unknown, where = 'notes'): NoteEvent[] {
+  const expected = 'expected "notes" to be an array of {pitch: an integer 0..127, onsetSec, offsetSec >= onsetSec, velocity}';
+  if (!Array.isArray(list)) throw new InputError(`${where}: ${list === undefined ? 'there is no "notes" array' : '"notes" is not an array'}; ${expected}`);
+  list.forEach((x, i) => {
+    const why = notNote(x);
+    if (why) throw new InputError(`${where}: note ${i} ${why}; ${expected}`);
+  });
+  return list as NoteEvent[];
 }
 
 /** Validates parsed JSON as a Take; throws InputError naming what was expected. */
 export function parseTake(json: unknown, where = 'take'): Take {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new InputError(`${where}: expected a JSON object (an audeo Take)`);
   const t = json as Record<string, unknown>;
+  if (t.format === undefined) throw new InputError(`${where} is not an audeo Take (it has no "format"); expected format "${TAKE_FORMAT}"`);
   if (t.format !== TAKE_FORMAT) throw new InputError(`${where}: expected format "${TAKE_FORMAT}", got ${JSON.stringify(t.format)}`);
+  if (t.version === undefined) throw new InputError(`${where}: the take has no "version"; expected ${TAKE_VERSION}`);
   if (t.version !== TAKE_VERSION) throw new InputError(`${where}: take version ${JSON.stringify(t.version)} is not supported; expected ${TAKE_VERSION}`);
-  if (!Array.isArray(t.notes) || !t.notes.every(isNote)) {
-    throw new InputError(`${where}: expected "notes" to be an array of {pitch, onsetSec, offsetSec, velocity}`);
-  }
+  parseNoteList(t.notes, where);
   if (typeof t.source !== 'object' || t.source === null) throw new InputError(`${where}: expected a "source" object`);
+  if (t.rolls === undefined) return { ...(json as Take), rolls: {} }; // notes alone play; no roll to re-decode
+  if (typeof t.rolls !== 'object' || t.rolls === null || Array.isArray(t.rolls)) throw new InputError(`${where}: "rolls" is not an object; expected {video2roll?, roll2midi?, onsets?, transcriber?}`);
   return json as Take;
 }
 

@@ -4,15 +4,17 @@ import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { evaluate, type EvaluationReport } from '../core/metrics';
 import { parseMidiNotes, parseNoteText } from '../core/reference';
-import { decodeRoll, parseTake, type Take } from '../core/take';
+import { sortNotes } from '../core/notes';
+import { decodeRoll, parseNoteList, parseTake, type Take } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
-import { writePng } from '../io/png';
+import { writePng, type Image } from '../io/png';
 import { notesToBinaryRoll } from '../label/roll';
 import { drawOverlayPicture } from '../viz/overlay-png';
 
 export interface NotesFile {
   readonly file: string;
-  readonly kind: 'take' | 'midi' | 'txt';
+  /** 'notes': a JSON object with a bare "notes" array, e.g. samples/demo.expected.json. */
+  readonly kind: 'take' | 'midi' | 'txt' | 'notes';
   readonly notes: readonly NoteEvent[];
   readonly take?: Take;
 }
@@ -36,14 +38,20 @@ export async function readNotesFile(file: string, role: 'prediction' | 'referenc
     } catch {
       throw new InputError(`the ${role} ${file} is not JSON; expected an audeo Take (*.audeo.json)`);
     }
-    const take = parseTake(json, name);
-    out = { file, kind: 'take', notes: take.notes, take };
+    const obj = typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
+    if (obj && obj.format === undefined && Array.isArray(obj.notes)) {
+      // a bare note list, {"notes": [{pitch, onsetSec, offsetSec, velocity}, ...]} (samples/demo.expected.json)
+      out = { file, kind: 'notes', notes: sortNotes(parseNoteList(obj.notes, name)) };
+    } else {
+      const take = parseTake(json, name);
+      out = { file, kind: 'take', notes: take.notes, take };
+    }
   } else if (ext === '.mid' || ext === '.midi') {
     out = { file, kind: 'midi', notes: parseMidiNotes(bytes, name) };
   } else if (ext === '.txt' || ext === '.tsv' || ext === '.csv') {
     out = { file, kind: 'txt', notes: parseNoteText(bytes.toString('utf8'), name) };
   } else {
-    throw new InputError(`the ${role} ${file} has an unknown type "${ext}"; expected .audeo.json (Take), .mid or .txt`);
+    throw new InputError(`the ${role} ${file} has an unknown type "${ext}"; expected .audeo.json (Take), a .json {"notes": [...]}, .mid or .txt`);
   }
   if (role === 'reference' && out.notes.length === 0) throw new InputError(`the reference ${file} has no notes; nothing to score against`);
   return out;
@@ -72,7 +80,26 @@ function endSec(notes: readonly NoteEvent[]): number {
   return e;
 }
 
+/**
+ * A warning when the two files cannot be the same clip: their last notes end more than `tolerance` (10 %) apart
+ * (a 10-s prediction scored against a 60-s reference scores low for a reason no figure shows). Undefined otherwise.
+ */
+export function durationWarning(pred: NotesFile, ref: NotesFile, tolerance = 0.1): string | undefined {
+  const a = endSec(pred.notes);
+  const b = endSec(ref.notes);
+  if (!(a > 0 && b > 0) || Math.abs(a - b) <= tolerance * Math.max(a, b)) return undefined;
+  return `the prediction ${pred.file} ends at ${a.toFixed(1)} s and the reference ${ref.file} at ${b.toFixed(1)} s (${Math.round((100 * Math.abs(a - b)) / Math.max(a, b))} % apart); expected two transcriptions of the same clip`;
+}
+
+/** Scores and writes the overlay picture when `opts.png` is given. */
 export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalFilesOptions): Promise<EvalFilesResult> {
+  const { result, picture } = scoreFiles(pred, ref, opts);
+  if (opts.png) await writePng(opts.png, picture());
+  return result;
+}
+
+/** Scores without writing: the result (naming `opts.png`) and the overlay picture to write (the CLI prints the scores first). */
+export function scoreFiles(pred: NotesFile, ref: NotesFile, opts: EvalFilesOptions): { result: EvalFilesResult; picture: () => Image } {
   let estRoll: Roll;
   let refRoll: Roll;
   let threshold = 0.5;
@@ -91,8 +118,8 @@ export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalF
     refRoll = notesToBinaryRoll(ref.notes, { fps: opts.fps, frames });
   }
   const report = evaluate({ notes: pred.notes, roll: estRoll }, { notes: ref.notes, roll: refRoll }, { threshold, lengthPolicy: 'pad' });
-  if (opts.png) await writePng(opts.png, drawOverlayPicture(estRoll, refRoll, { threshold, referenceThreshold: 0.5 }));
-  return {
+  const picture = (): Image => drawOverlayPicture(estRoll, refRoll, { threshold, referenceThreshold: 0.5 });
+  const result: EvalFilesResult = {
     ...report,
     frameSource,
     fps: estRoll.fps,
@@ -101,6 +128,7 @@ export async function evaluateFiles(pred: NotesFile, ref: NotesFile, opts: EvalF
     referenceNotes: ref.notes.length,
     ...(opts.png ? { png: opts.png } : {}),
   };
+  return { result, picture };
 }
 
 const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);
@@ -121,6 +149,9 @@ export function formatReport(r: EvalFilesResult): string {
   };
   nrow('note, onset 50 ms', r.note.onset);
   nrow('note, onset 50 ms + offset', r.note.onsetOffset);
-  if (r.png) rows.push(`overlay: ${r.png} (black: hit, red: miss, blue: false alarm)`);
-  return `${rows.join('\n')}\n`;
+  return `${rows.join('\n')}\n${r.png ? formatOverlayLine(r.png) : ''}`;
+}
+
+export function formatOverlayLine(png: string): string {
+  return `overlay: ${png} (black: hit, red: miss, blue: false alarm)\n`;
 }

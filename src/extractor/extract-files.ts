@@ -7,6 +7,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InputError, SinkError } from '../core/errors';
 import { decodeRoll, type Take } from '../core/take';
+import { checkWritable } from '../io/atomic';
+import { lockOutputs } from '../io/lock';
 import { writeMidiFile } from '../io/midi-file';
 import { writeRollPng } from '../viz/roll-png';
 import { extractTake, type ExtractOptions } from './pipeline';
@@ -49,36 +51,62 @@ export function defaultOutputs(video: string, opts: { midiPath?: string; takePat
   return { midi, take, png };
 }
 
-async function checkOutput(file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    const st = await fs.stat(dir);
-    if (!st.isDirectory()) throw new Error('not a folder');
-    await fs.access(dir, fs.constants.W_OK);
-  } catch {
-    throw new SinkError(`cannot write ${file}: folder ${dir} is missing or not writable; expected a writable output path`);
+/** What names a file: device and inode when it exists (symlinks, hard links, `./a` vs `a`), else its folder's real path + name. */
+async function fileIdentity(file: string): Promise<string> {
+  const abs = path.resolve(file);
+  const st = await fs.stat(abs).catch(() => undefined);
+  if (st) return `inode ${st.dev}:${st.ino}`;
+  const dir = await fs.realpath(path.dirname(abs)).catch(() => path.dirname(abs));
+  return `path ${path.join(dir, path.basename(abs))}`;
+}
+
+/** Refuses two of the files that are one file (a Take overwritten by the MIDI file, an output over the video). */
+export async function requireDistinctFiles(files: ReadonlyArray<readonly [what: string, file: string]>): Promise<void> {
+  const seen = new Map<string, readonly [string, string]>();
+  for (const f of files) {
+    const id = await fileIdentity(f[1]);
+    const first = seen.get(id);
+    if (first) throw new InputError(`${first[0]} ${first[1]} and ${f[0]} ${f[1]} are the same file; expected a different path for each`);
+    seen.set(id, f);
   }
-  const st = await fs.stat(file).catch(() => undefined);
-  if (st?.isDirectory()) throw new SinkError(`cannot write ${file}: it is a folder; expected a file path`);
 }
 
 export async function extractToFiles(video: string, opts: ExtractFilesOptions = {}): Promise<{ take: Take; summary: ExtractSummary }> {
   const out = defaultOutputs(video, opts);
-  if (path.resolve(out.midi) === path.resolve(video) || path.resolve(out.take) === path.resolve(video) || path.resolve(out.png) === path.resolve(video)) {
-    throw new InputError(`an output path equals the input video ${video}; expected different output names`);
+  await requireDistinctFiles([
+    ['the input video', video],
+    ['the Take (--take)', out.take],
+    ['the MIDI file (-o)', out.midi],
+    ['the picture (--png)', out.png],
+  ]);
+  for (const f of [out.midi, out.take, out.png]) await checkWritable(f);
+  // one run per output: a second extract to the same Take/MIDI/PNG stops here, naming the lock
+  const unlock = lockOutputs([out.take, out.midi, out.png]);
+  try {
+    return await extractUnlocked(video, out, opts);
+  } finally {
+    unlock();
   }
-  for (const f of [out.midi, out.take, out.png]) await checkOutput(f);
+}
+
+async function extractUnlocked(video: string, out: { midi: string; take: string; png: string }, opts: ExtractFilesOptions): Promise<{ take: Take; summary: ExtractSummary }> {
   const t0 = performance.now();
   const take = await extractTake(video, { ...opts, takePath: out.take });
-  await writeMidiFile(out.midi, take.notes, {
-    ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
-    videoFps: take.source.fps,
-  });
-  await writeRollPng(out.png, {
-    ...(take.rolls.video2roll ? { video2roll: decodeRoll(take.rolls.video2roll) } : {}),
-    ...(take.rolls.roll2midi ? { roll2midi: decodeRoll(take.rolls.roll2midi) } : {}),
-    notes: take.notes,
-  });
+  try {
+    await writeMidiFile(out.midi, take.notes, {
+      ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
+      videoFps: take.source.fps,
+    });
+    await writeRollPng(out.png, {
+      ...(take.rolls.video2roll ? { video2roll: decodeRoll(take.rolls.video2roll) } : {}),
+      ...(take.rolls.roll2midi ? { roll2midi: decodeRoll(take.rolls.roll2midi) } : {}),
+      notes: take.notes,
+    });
+  } catch (e) {
+    // the work is not lost: the complete Take holds the notes, and the next run writes the rest from it
+    if (e instanceof SinkError) throw new SinkError(`${e.message} (the extraction is done and its notes are saved in the Take ${out.take}, which \`audeo play\` and \`audeo render\` read)`);
+    throw e;
+  }
   const wallSec = (performance.now() - t0) / 1000;
   const roll = take.rolls.video2roll;
   const frames = roll?.frames ?? 0;

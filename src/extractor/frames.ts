@@ -42,20 +42,36 @@ export async function firstFrameSec(info: VideoInfo, fps: number): Promise<numbe
   return Number(m[1]);
 }
 
-/** `count` full-resolution gray frames spread over the video (for the keyboard locator). */
+/** One full-resolution gray frame at `t` seconds (0: the first frame, no seek); empty stdout when there is none. */
+function grabFrame(info: VideoInfo, t: number): Promise<{ stdout: Buffer; stderr: string }> {
+  const seek = t > 0 ? ['-ss', t.toFixed(3)] : [];
+  return runFfmpeg([...seek, '-i', info.path, '-map', '0:v:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], info.width * info.height * 2 + 1024);
+}
+
+/**
+ * `count` full-resolution gray frames spread over the video (for the keyboard locator). No sample is taken after
+ * the start of the last frame (a seek past it decodes nothing: a 1-frame video has its only frame at 0), and when no
+ * seek found a frame (a container longer than its video stream) the first frame is used.
+ */
 export async function sampleFrames(info: VideoInfo, count = 5): Promise<GrayFrame[]> {
   const bytes = info.width * info.height;
   const dur = info.durationSec > 0 ? info.durationSec : 0;
+  const lastStart = Math.max(0, dur - (info.fps > 0 ? 1 / info.fps : 0));
   const frames: GrayFrame[] = [];
+  const asFrame = (stdout: Buffer): GrayFrame => ({ width: info.width, height: info.height, data: new Uint8Array(stdout.buffer, stdout.byteOffset, bytes) });
+  let firstError = '';
   for (let i = 0; i < count; i++) {
-    const t = dur > 0 ? (dur * (i + 0.5)) / count : 0;
-    const seek = t > 0 ? ['-ss', t.toFixed(3)] : [];
-    const { stdout, stderr } = await runFfmpeg([...seek, '-i', info.path, '-map', '0:v:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], bytes * 2 + 1024);
-    if (stdout.length === bytes) frames.push({ width: info.width, height: info.height, data: new Uint8Array(stdout.buffer, stdout.byteOffset, bytes) });
-    else if (i === 0 && stdout.length === 0) throw new InputError(`${info.path}: ffmpeg decoded no video frame (${lastError(stderr)}); expected a readable video`);
-    else if (stdout.length === 0 && /invalid data|error|truncat|corrupt/i.test(stderr)) {
+    const t = dur > 0 ? Math.min((dur * (i + 0.5)) / count, lastStart) : 0;
+    const { stdout, stderr } = await grabFrame(info, t);
+    if (stdout.length === bytes) frames.push(asFrame(stdout));
+    else if (stdout.length === 0 && frames.length > 0 && /invalid data|error|truncat|corrupt/i.test(stderr)) {
       throw new InputError(`${info.path} is truncated or corrupt: no frame at ${t.toFixed(1)} s of ${dur.toFixed(1)} s (ffmpeg: ${lastError(stderr)}); expected a complete video`);
-    }
+    } else if (i === 0) firstError = lastError(stderr);
+  }
+  if (frames.length === 0) {
+    const { stdout, stderr } = await grabFrame(info, 0);
+    if (stdout.length === bytes) frames.push(asFrame(stdout));
+    else if (stdout.length === 0) throw new InputError(`${info.path}: ffmpeg decoded no video frame (${firstError || lastError(stderr)}); expected a readable video`);
   }
   if (frames.length === 0) throw new InputError(`${info.path}: no ${info.width}x${info.height} frame could be decoded; expected a readable video`);
   return frames;

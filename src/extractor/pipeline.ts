@@ -205,7 +205,10 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
   const fps = runner.fps;
   let createdCheckpoint = false;
   let inflight: Promise<void> | undefined; // the Video2Roll batch being computed (see settle below)
+  let r2m: Roll2MidiRunner | undefined;
   try {
+    // every model loads before the work starts: a Roll2Midi file onnxruntime cannot read fails now, not after Video2Roll
+    if (r2mModel) r2m = await Roll2MidiRunner.create(r2mModel, opts.threads === undefined ? {} : { threads: opts.threads });
     const framesEstimate = Math.max(1, Math.round(info.durationSec * fps));
     // keyboard
     let keyboard: NonNullable<Take['keyboard']>;
@@ -333,16 +336,11 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
     // roll2midi
     let refined: Roll | undefined;
     let onsets: Roll | undefined;
-    if (r2mModel) {
+    if (r2m) {
       progress({ stage: 'roll2midi', framesDone: totalFrames, framesTotal: totalFrames });
-      const r2m = await Roll2MidiRunner.create(r2mModel, opts.threads === undefined ? {} : { threads: opts.threads });
-      try {
-        const out = await r2m.refine(v2rRoll);
-        refined = out.roll;
-        onsets = out.onsets;
-      } finally {
-        await r2m.close();
-      }
+      const out = await r2m.refine(v2rRoll);
+      refined = out.roll;
+      onsets = out.onsets;
     }
     const notes = decodeStages({ keyDown: v2rRoll, ...(refined ? { sounding: refined } : {}), ...(onsets ? { onsets } : {}) }, decoder);
     const take: Take = {
@@ -360,6 +358,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
     if (e instanceof InputError && createdCheckpoint && opts.takePath) await fs.rm(opts.takePath, { force: true });
     throw e;
   } finally {
+    await r2m?.close();
     await runner.close();
   }
 }

@@ -16,8 +16,11 @@ export interface VideoInfo {
   readonly startSec: number;
   /** The video stream's average frame rate (e.g. 29.97). */
   readonly fps: number;
+  /** Width and height as displayed: ffmpeg turns decoded frames by the stream's rotation, and so do we. */
   readonly width: number;
   readonly height: number;
+  /** Clockwise display rotation in degrees (0, 90, 180, 270) from the rotate tag or display matrix; absent when 0. */
+  readonly rotationDeg?: number;
   readonly codec: string;
   /** Start timecode "HH:MM:SS:FF" (or ";" for drop-frame) when the container carries one. */
   readonly startTimecode?: string;
@@ -46,8 +49,10 @@ export function parseFfmpegInfo(stderr: string, file: string, sizeBytes = 0): Vi
   const dur = /Duration: (\d+):(\d+):([\d.]+)/.exec(stderr);
   const start = /start: (-?[\d.]+)/.exec(stderr);
   const tc = /timecode\s*:\s*(\d\d:\d\d:\d\d[:;.]\d\d)/.exec(stderr);
-  const width = Number(size?.[1] ?? 0);
-  const height = Number(size?.[2] ?? 0);
+  const rotationDeg = streamRotation(stderr.slice(video.index + video[0].length));
+  const turned = rotationDeg === 90 || rotationDeg === 270;
+  const width = Number(size?.[turned ? 2 : 1] ?? 0);
+  const height = Number(size?.[turned ? 1 : 2] ?? 0);
   if (!width || !height) throw new InputError(`${file}: cannot read the video size from ffmpeg; ${EXPECTED}`);
   const fps = fpsM ? Number(fpsM[1]) * (fpsM[2] === 'k' ? 1000 : 1) : 0;
   return {
@@ -58,10 +63,25 @@ export function parseFfmpegInfo(stderr: string, file: string, sizeBytes = 0): Vi
     fps: Number.isFinite(fps) ? fps : 0,
     width,
     height,
+    ...(rotationDeg ? { rotationDeg } : {}),
     codec,
     ...(tc?.[1] ? { startTimecode: tc[1] } : {}),
     hasAudio: /Stream #\d+:\d+[^:]*: Audio:/.test(stderr),
   };
+}
+
+/**
+ * The display rotation of the stream whose lines follow `rest` (its Metadata / Side data, up to the next stream):
+ * "displaymatrix: rotation of -90.00 degrees" (counter-clockwise, ffmpeg's sign) or the older "rotate : 90"
+ * (clockwise), as clockwise degrees in 0..359 rounded to a quarter turn.
+ */
+function streamRotation(rest: string): number {
+  const block = rest.split(/\n(?=\s*Stream #|Output #|At least one output)/)[0] ?? '';
+  const matrix = /displaymatrix: rotation of (-?[\d.]+) degrees/.exec(block);
+  const tag = /^\s*rotate\s*:\s*(-?[\d.]+)\s*$/m.exec(block);
+  const cw = matrix ? -Number(matrix[1]) : tag ? Number(tag[1]) : 0;
+  if (!Number.isFinite(cw)) return 0;
+  return (((Math.round(cw / 90) * 90) % 360) + 360) % 360;
 }
 
 function lastLine(text: string): string {

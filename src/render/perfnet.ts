@@ -7,6 +7,7 @@
  */
 import type { InferenceSession } from 'onnxruntime-node';
 import { ModelError } from '../core/errors';
+import { notesEndSec } from '../core/notes';
 import type { NoteEvent } from '../core/types';
 import type { LoadedModel } from '../extractor/models';
 import { GriffinLimStream } from './griffin-lim';
@@ -137,7 +138,7 @@ export async function renderNotesPerfNet(notes: readonly NoteEvent[], opts: Perf
   const r = await loadPerfNet(opts);
   const { sampleRate, nFft, hop, bins } = r.constants;
   const half = nFft / 2 + 1;
-  const endSec = opts.durationSec ?? Math.max(...notes.map((n) => n.offsetSec)) + (opts.tailSec ?? 1.0);
+  const endSec = opts.durationSec ?? notesEndSec(notes, -Infinity) + (opts.tailSec ?? 1.0);
   const totalSamples = Math.round(endSec * sampleRate);
   const totalFrames = Math.floor(totalSamples / hop) + 1;
   const chunk = Math.max(OVERLAP * 2, opts.chunkFrames ?? 512);

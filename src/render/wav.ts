@@ -1,5 +1,5 @@
 /** WAV encoding (16-bit PCM, mono) and decoding (PCM 16/32-bit int, float32), plus an atomic writer. Pure except writeWav. */
-import { InputError, SinkError } from '../core/errors';
+import { InputError } from '../core/errors';
 import { writeFileAtomic } from '../io/atomic';
 
 /** Encodes mono float samples (clipped to -1..1) as a 16-bit PCM WAV file. */
@@ -68,9 +68,6 @@ export function decodeWav(bytes: Uint8Array, where = 'audio.wav'): { samples: Fl
 
 /** Writes a WAV atomically (temp file + rename): a failed write leaves nothing behind. */
 export async function writeWav(file: string, samples: Float32Array, sampleRate: number): Promise<void> {
-  try {
-    await writeFileAtomic(file, encodeWav(samples, sampleRate));
-  } catch (e) {
-    throw new SinkError(`cannot write ${file}: ${(e as Error).message}; expected a writable output path`);
-  }
+  // writeFileAtomic's failures are one-line SinkErrors naming the file
+  await writeFileAtomic(file, encodeWav(samples, sampleRate));
 }

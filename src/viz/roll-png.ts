@@ -4,6 +4,7 @@
  * faint guide line. Long clips are squeezed to at most `maxWidth` columns (max over the frames in a column).
  * The drawing is pure (Image); writeRollPng writes it atomically.
  */
+import { notesEndSec } from '../core/notes';
 import type { NoteEvent, Roll } from '../core/types';
 import { Image, writePng, type Rgb } from '../io/png';
 import { withRollAxes } from './axes';
@@ -31,7 +32,7 @@ function span(input: RollPictureInput): { fps: number; startSec: number; endSec:
   const base = input.video2roll ?? input.roll2midi;
   const fps = base?.fps ?? 25;
   const startSec = base?.startSec ?? 0;
-  const endSec = Math.max(base ? startSec + base.frames / fps : 0, ...input.notes.map((n) => n.offsetSec), startSec + 1 / fps);
+  const endSec = notesEndSec(input.notes, Math.max(base ? startSec + base.frames / fps : 0, startSec + 1 / fps));
   return { fps, startSec, endSec, frames: Math.max(1, Math.round((endSec - startSec) * fps)), lowestMidi: base?.lowestMidi ?? 21, keys: base?.keys ?? 88 };
 }
 

@@ -26,7 +26,8 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON result object on stdout')
     .action(
       action(async (predFile: string, refFile: string, o: EvalCliOptions) => {
-        const { readNotesFile, evaluateFiles, formatReport } = await import('../../eval/eval-files');
+        const { readNotesFile, scoreFiles, formatReport, formatOverlayLine, durationWarning } = await import('../../eval/eval-files');
+        const { writePng } = await import('../../io/png');
         const fps = Number(o.fps);
         if (!(fps > 0 && fps <= 1000)) throw new InputError(`--fps ${o.fps} is not a frame rate; expected a number in (0, 1000]`);
         const threshold = Number(o.threshold);
@@ -37,9 +38,16 @@ export function register(program: Command): void {
         }
         const pred = await readNotesFile(predFile, 'prediction');
         const ref = await readNotesFile(refFile, 'reference');
-        const r = await evaluateFiles(pred, ref, { fps, threshold, ...(roll ? { roll } : {}), ...(o.png ? { png: o.png } : {}) });
+        const mismatch = durationWarning(pred, ref);
+        if (mismatch) process.stderr.write(`warning: ${mismatch}\n`);
+        const { result: r, picture } = scoreFiles(pred, ref, { fps, threshold, ...(roll ? { roll } : {}), ...(o.png ? { png: o.png } : {}) });
+        // the scores first: a picture that cannot be written (exit 5) does not cost them
         if (o.json) process.stdout.write(`${JSON.stringify({ prediction: predFile, reference: refFile, ...r })}\n`);
-        else process.stdout.write(formatReport(r));
+        else process.stdout.write(formatReport({ ...r, png: undefined }));
+        if (o.png) {
+          await writePng(o.png, picture());
+          if (!o.json) process.stdout.write(formatOverlayLine(o.png));
+        }
       }),
     );
 }

@@ -98,5 +98,12 @@ export function register(program: Command): void {
     .option('--threshold <T>', 'note threshold 0..1 (default: the model card, else 0.4)')
     .option('--json', 'print one JSON result object on stdout')
     .option('-q, --quiet', 'no progress on stderr')
-    .action(action((video: string, o: ExtractCliOptions) => runExtract(video, o)));
+    .action(
+      action(async (video: string, o: ExtractCliOptions) => {
+        const { withInterruptNotice, extractInterruptMessage } = await import('../interrupt');
+        const { defaultOutputs } = await import('../../extractor/extract-files');
+        const take = defaultOutputs(video, o.take ? { takePath: o.take } : {}).take;
+        await withInterruptNotice(() => extractInterruptMessage(video, take), () => runExtract(video, o));
+      }),
+    );
 }

@@ -42,7 +42,7 @@ export function register(program: Command): void {
         const { labelFile } = await import('../../label/label');
         const { LABEL_DECODE } = await import('../../label/decode');
         const { notesToMidiBytes } = await import('../../core/reference');
-        const { writeFileAtomic } = await import('../../io/atomic');
+        const { checkWritable, writeFileAtomic } = await import('../../io/atomic');
         const { writeTake } = await import('../../io/take-file');
         const decode = { ...LABEL_DECODE };
         const ot = num(o.onsetThreshold, 'onset-threshold', 0, 1);
@@ -56,6 +56,9 @@ export function register(program: Command): void {
         const ds = num(o.durationScale, 'duration-scale', 0.05, 2);
         if (ds !== undefined) decode.durationScale = ds;
         const out = o.output ?? `${path.basename(input, path.extname(input))}.pseudo.mid`;
+        // outputs that cannot be written fail now (exit 5), not after the transcription
+        await checkWritable(out);
+        if (o.take) await checkWritable(o.take);
         const tty = process.stderr.isTTY;
         let lastPct = -1;
         process.stderr.write(`label: transcribing ${input} with basic-pitch (wasm)\n`);
