@@ -28,6 +28,8 @@ export interface PlayOptions {
   osc?: string | boolean;
   /** --osc-in [PORT]: true means the preset's control port. */
   oscIn?: string | boolean;
+  /** --stay: at the end of the take stop and keep listening (for --osc-in) instead of exiting. */
+  stay?: boolean;
   clock?: string;
   /** Input port for MTC; "virtual:NAME" creates a virtual input. */
   mtcIn?: string;
@@ -145,9 +147,11 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const controlled = opts.oscIn !== undefined && opts.oscIn !== false;
   const endSec = playable.durationSec + 0.25;
   let clock: Clock;
+  let internal: InternalClock | undefined;
   let chase: ChaseClock | undefined;
   if (clockKind === 'internal') {
-    clock = new InternalClock({ timer, startSec, rate: playRate, ...(loop ? { loop } : {}), ...(controlled ? {} : { endSec }) });
+    internal = new InternalClock({ timer, startSec, rate: playRate, ...(loop ? { loop } : {}), endSec });
+    clock = internal;
   } else {
     const lockFrames = num(opts.lockFrames, '--lock-frames', 1, 100) ?? preset.clock?.lockFrames ?? 4;
     chase = new ChaseClock({ timer, name: clockKind, lockSec: lockFrames / rate.fps, freewheelSec: num(opts.freewheel, '--freewheel', 0, 5) ?? preset.clock?.freewheelSec ?? 0.4 });
@@ -264,9 +268,11 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       cleanups.push(() => ctl.close());
     }
 
-    if (clockKind === 'internal') {
-      if (!controlled) clock.onChange((s, r) => r === 'stop' && !s.running && finish('end'));
-      clock.play();
+    if (internal) {
+      // the end of the take ends the run (OSC control too), unless --stay keeps it listening
+      const clk = internal;
+      if (!opts.stay) clk.onChange((s, r) => r === 'stop' && !s.running && clk.ended && finish('end'));
+      clk.play();
     }
     const crashAfter = process.env.AUDEO_TEST_THROW_AFTER_SEC; // tests of the uncaught-error path
     if (crashAfter && io.signals) {

@@ -101,6 +101,51 @@ describe('audeo play (library)', () => {
   });
 });
 
+/** A UDP port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const rx = await listenUdp({ port: 0, onDatagram: () => undefined });
+  const port = rx.port;
+  await rx.close();
+  return port;
+}
+
+/** An OSC receiver on 127.0.0.1 that collects every message. */
+async function oscReceiver() {
+  const got: Array<{ address: string; args: readonly unknown[] }> = [];
+  const rx = await listenUdp({ port: 0, onDatagram: (b) => { const d = decodeOsc(b); if (d.ok) got.push(...d.messages); } });
+  return { rx, got };
+}
+
+function within<T>(p: Promise<T>, sec: number, what: string): Promise<T> {
+  let h: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => (h = setTimeout(() => reject(new Error(`${what}: still running after ${sec} s`)), sec * 1000)));
+  return Promise.race([p, t]).finally(() => clearTimeout(h));
+}
+
+describe('audeo play (library, real time)', () => {
+  it('with --osc-in the run still ends at the end of the take; the playhead stops there', async () => {
+    const dir = tmpDir();
+    const take = writeTakeFile(dir, makeTake([n(60, 0.05, 0.3)])); // a 0.3-s take: ends at 0.3 + 0.25 s
+    const { rx, got } = await oscReceiver();
+    const r = await within(runPlay({ input: take, dryRun: true, oscIn: String(await freePort()), osc: `127.0.0.1:${rx.port}` }, io().io), 5, 'play --osc-in');
+    await new Promise((res) => setTimeout(res, 50));
+    await rx.close();
+    expect(r.stoppedBy).toBe('end');
+    const times = got.filter((m) => m.address === '/audeo/time').map((m) => m.args[0] as number);
+    expect(Math.max(...times)).toBeLessThanOrEqual(0.3 + 0.25 + 1e-6);
+    expect(got.filter((m) => m.address === '/audeo/transport').at(-1)?.args[0]).toBe('stop');
+  });
+
+  it('--stay keeps it listening after the end (here until --duration)', async () => {
+    const dir = tmpDir();
+    const take = writeTakeFile(dir, makeTake([n(60, 0.05, 0.1)]));
+    const c = io();
+    const r = await within(runPlay({ input: take, dryRun: true, oscIn: String(await freePort()), stay: true, duration: '0.8' }, c.io), 5, 'play --stay');
+    expect(r.stoppedBy).toBe('duration');
+    expect(c.out).toContain('0.350s stop'); // stopped at the end, then waited
+  });
+});
+
 /** Spawns the CLI, waits for the first note-on of the held note, sends `signal`, collects everything. */
 function runUntilHeld(args: string[], opts: { signal?: NodeJS.Signals; env?: Record<string, string> } = {}) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {

@@ -11,6 +11,7 @@ export function register(program: Command): void {
     .option('--midi-out <port>', 'an existing MIDI output port, by index or name (see `audeo ports`)')
     .option('--osc [host:port]', 'stream OSC over UDP (default from the preset: 127.0.0.1:9000); schema in docs/osc.md')
     .option('--osc-in [port]', 'listen for OSC transport control on 127.0.0.1 (default from the preset: 9001)')
+    .option('--stay', 'at the end of the take stop and keep listening for OSC control instead of exiting (Ctrl-C quits)')
     .option('--clock <source>', 'internal | mtc | osc (default internal)')
     .option('--mtc-in <port>', 'MIDI input port carrying MTC to chase ("virtual:NAME" creates a virtual input)')
     .option('--mtc-out <port>', 'send MTC as master on this output port ("virtual:NAME" creates a virtual output)')
@@ -47,6 +48,7 @@ export function register(program: Command): void {
                 .map((k) => [k, str(k)]),
             ),
             roll: o.roll === true,
+            stay: o.stay === true,
             dryRun: o.dryRun === true,
             fast: o.fast === true,
           },
