@@ -199,13 +199,13 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const done = new Promise<PlayResult['stoppedBy']>((r) => (finish = r));
   const cleanups: Array<() => void | Promise<void>> = [];
   const onSignal = (sig: NodeJS.Signals): void => {
-    scheduler.panic(); // silence first, before anything else
+    scheduler.halt(); // silence first, before anything else; then the transport stop
     io.stderr(`${sig}: all notes off`);
     process.exitCode = sig === 'SIGINT' ? 130 : 143;
     finish('signal');
   };
   const onFatal = (e: unknown): void => {
-    scheduler.panic();
+    scheduler.halt();
     io.stderr(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exitCode = 1;
     finish('error');
@@ -287,11 +287,12 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       cleanups.push(() => clearTimeout(h));
     }
     if (timer instanceof FakeTimer) {
-      timer.runAll(durationSec ?? endSec + 1);
-      finish('end');
+      if (durationSec !== undefined) timer.advanceTo(durationSec);
+      else timer.runAll(endSec + 1);
+      finish(durationSec !== undefined && clock.state().running ? 'duration' : 'end');
     }
     const stoppedBy = await done;
-    scheduler.panic();
+    scheduler.halt();
     return {
       input: playable.path,
       kind: playable.kind,
@@ -306,7 +307,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       stoppedBy,
     };
   } finally {
-    scheduler.panic();
+    scheduler.halt();
     clock.close();
     for (const c of cleanups.reverse()) await c();
     await scheduler.close();

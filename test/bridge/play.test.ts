@@ -136,6 +136,15 @@ describe('audeo play (library, real time)', () => {
     expect(got.filter((m) => m.address === '/audeo/transport').at(-1)?.args[0]).toBe('stop');
   });
 
+  it.each([false, true])('--duration ends with the silence and a transport stop (fast %s)', async (fast) => {
+    const dir = tmpDir();
+    const take = writeTakeFile(dir, makeTake([n(60, 0.05, 20)]));
+    const c = io();
+    const r = await within(runPlay({ input: take, dryRun: true, fast, duration: '0.3' }, c.io), 5, 'play --duration');
+    expect(r.stoppedBy).toBe('duration');
+    expect(c.out.slice(-3)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), 'all-notes-off ch 1', expect.stringMatching(/^0\.3\d\ds stop$/)]);
+  });
+
   it('--stay keeps it listening after the end (here until --duration)', async () => {
     const dir = tmpDir();
     const take = writeTakeFile(dir, makeTake([n(60, 0.05, 0.1)]));
@@ -189,18 +198,20 @@ describe('audeo play (process): never a stuck note', () => {
     expect(r.code).toBe(code);
     const lines = r.out.trim().split('\n');
     const firstOff = lines.findIndex((l) => l.includes('note-off'));
-    expect(lines.slice(firstOff)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), expect.stringContaining('note-off ch1 E4 (64)'), 'all-notes-off ch 1']);
+    expect(lines.slice(firstOff)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), expect.stringContaining('note-off ch1 E4 (64)'), 'all-notes-off ch 1', expect.stringMatching(/^\d+\.\d{3}s stop$/)]);
     expect(r.err).toContain(`${signal}: all notes off`);
     const notes = got.filter((m) => m.address === '/audeo/note').map((m) => m.args);
     expect(notes).toEqual([[60, 100, 1], [64, 100, 1], [60, 0, 1], [64, 0, 1]]);
     expect(got.some((m) => m.address === '/audeo/allnotesoff' && m.args[0] === 1)).toBe(true);
     expect(got.filter((m) => m.address === '/audeo/key/60').map((m) => m.args[0])).toEqual([100 / 127, 0].map((x) => Math.fround(x)));
+    // the last message: /audeo/transport stop, after the silence
+    expect(got.at(-1)).toEqual({ address: '/audeo/transport', args: ['stop', expect.any(Number)] });
   });
 
   it('an uncaught error: all notes off first, exit code 1', async () => {
     const r = await runUntilHeld(['play', take, '--dry-run'], { env: { AUDEO_TEST_THROW_AFTER_SEC: '0.8' } });
     expect(r.code).toBe(1);
     expect(r.err).toContain('simulated crash');
-    expect(r.out.trim().split('\n').slice(-3)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), expect.stringContaining('note-off ch1 E4 (64)'), 'all-notes-off ch 1']);
+    expect(r.out.trim().split('\n').slice(-4)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), expect.stringContaining('note-off ch1 E4 (64)'), 'all-notes-off ch 1', expect.stringMatching(/^\d+\.\d{3}s stop$/)]);
   });
 });
