@@ -15,7 +15,7 @@ import { Scheduler } from './scheduler';
 import type { Sink } from './sink';
 import { MidiPortSink } from './sinks/midi-port';
 import { MtcOutSink } from './sinks/mtc-out';
-import { RecordingSink } from './sinks/recording';
+import { RecordingSink, type Recorded } from './sinks/recording';
 import { MtcSource, NotesSource, RollSource, TicksSource, type EventSource } from './sources';
 import { FakeTimer, RealTimer, type HostTimer } from './timer';
 
@@ -55,8 +55,14 @@ export interface PlayOptions {
 }
 
 export interface PlayIO {
+  /** Event lines of --dry-run. */
   stdout: (line: string) => void;
+  /** Warnings and errors. */
   stderr: (line: string) => void;
+  /** What it is doing ("playing ...", "OSC control on ..."); default stderr; --quiet drops them. */
+  info?: (line: string) => void;
+  /** Ends the run when aborted (the CLI: stdout was closed): silence, transport stop, stoppedBy "closed". */
+  stop?: AbortSignal;
   /** Install SIGINT/SIGTERM/uncaught-error handlers (the CLI does; tests of the library may not). */
   signals?: boolean;
 }
@@ -72,7 +78,9 @@ export interface PlayResult {
   sent: number;
   chased: number;
   latenessMs: { p50: number; p99: number; max: number; n: number };
-  stoppedBy: 'end' | 'signal' | 'duration' | 'error';
+  stoppedBy: 'end' | 'signal' | 'duration' | 'error' | 'closed';
+  /** With --dry-run: every event sent to the dry-run output, in order (media seconds). */
+  events?: Array<Recorded['event']>;
 }
 
 function num(text: string | undefined, what: string, lo: number, hi: number): number | undefined {
@@ -109,8 +117,9 @@ export function resolveOffset(opts: { offset?: string; presetOffset?: string; st
 }
 
 export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult> {
+  const info = io.info ?? io.stderr;
   const preset: Preset = opts.preset ? await loadPreset(opts.preset) : { name: 'default', description: 'built-in defaults' };
-  const playable = await loadPlayable(opts.input, { log: io.stderr });
+  const playable = await loadPlayable(opts.input, { log: info });
   const clockKind = opts.clock ?? preset.clock?.source ?? 'internal';
   if (clockKind !== 'internal' && clockKind !== 'mtc' && clockKind !== 'osc') throw new InputError(`--clock ${clockKind}: expected internal, mtc or osc`);
   if (clockKind === 'mtc' && !opts.mtcIn) throw new InputError('--clock mtc needs --mtc-in PORT (or virtual:NAME)');
@@ -162,9 +171,10 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const sinks: Sink[] = [];
   const sources: EventSource[] = [];
   const oscPreset = preset.osc ?? {};
-  if (opts.dryRun) sinks.push(new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }));
+  const dryRun = opts.dryRun ? new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }) : undefined;
+  if (dryRun) sinks.push(dryRun);
   const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined;
-  if (opts.dryRun && wantsMidi) io.stderr('dry run: MIDI outputs are not opened');
+  if (opts.dryRun && wantsMidi) info('dry run: MIDI outputs are not opened');
   if (!opts.dryRun) {
     if (opts.virtual !== undefined && opts.virtual !== false) sinks.push(new MidiPortSink({ virtual: typeof opts.virtual === 'string' ? opts.virtual : (preset.midi?.virtualPortName ?? 'audeo') }));
     if (opts.midiOut !== undefined) sinks.push(new MidiPortSink({ port: opts.midiOut }));
@@ -210,6 +220,16 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
     process.exitCode = 1;
     finish('error');
   };
+  const onStop = (): void => {
+    scheduler.halt(); // silence the real outputs; the closed one hears nothing more
+    finish('closed');
+  };
+  if (io.stop) {
+    const sig = io.stop;
+    if (sig.aborted) finish('closed');
+    sig.addEventListener('abort', onStop);
+    cleanups.push(() => sig.removeEventListener('abort', onStop));
+  }
   if (io.signals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -226,13 +246,13 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   try {
     await scheduler.start();
     if (scheduler.sinks.length === 0) throw new SinkError('every output failed to open; nothing to play to');
-    io.stderr(`playing ${playable.path}: ${notesSrc.all.length} notes to ${scheduler.sinks.map((s) => s.name).join(', ')}; clock ${clock.name}`);
+    info(`playing ${playable.path}: ${notesSrc.all.length} notes to ${scheduler.sinks.map((s) => s.name).join(', ')}; clock ${clock.name}`);
 
     if (chase && clockKind === 'mtc' && opts.mtcIn) {
       const follower = new MtcFollower(chase, offsetSec);
       const t = portTarget(opts.mtcIn);
       const input = await openMtcInput(follower, { port: t.virtual ?? t.port ?? '', virtual: t.virtual !== undefined, nowSec: () => timer.nowSec() });
-      io.stderr(`chasing MTC on ${input.label} (offset ${offsetSec} s)`);
+      info(`chasing MTC on ${input.label} (offset ${offsetSec} s)`);
       cleanups.push(() => input.close());
     }
     if (controlled) {
@@ -259,12 +279,12 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
             case 'threshold':
               if (!playable.redecode) return io.stderr('osc-in: threshold ignored: the input has no roll');
               scheduler.replaceNotes(() => notesSrc.replace(mapNotes(playable.redecode!(c.threshold), mapping)));
-              io.stderr(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
+              info(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
           }
         },
       });
       await ctl.open();
-      io.stderr(`OSC control on 127.0.0.1:${ctl.port}`);
+      info(`OSC control on 127.0.0.1:${ctl.port}`);
       cleanups.push(() => ctl.close());
     }
 
@@ -305,6 +325,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       chased: scheduler.stats.chased,
       latenessMs: latencySummary(scheduler.latenessSec),
       stoppedBy,
+      ...(dryRun ? { events: dryRun.events.map((r) => r.event) } : {}),
     };
   } finally {
     scheduler.halt();

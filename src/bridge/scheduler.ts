@@ -208,6 +208,7 @@ export class Scheduler {
     const now = this.timer.nowSec();
     const pos = positionAt(s, now);
     for (;;) {
+      if (this.halted) return; // a sink's send may have ended the run (the CLI's closed stdout)
       const src = this.nextSource();
       if (!src) return;
       const t = src.peekSec();

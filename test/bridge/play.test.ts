@@ -215,3 +215,61 @@ describe('audeo play (process): never a stuck note', () => {
     expect(r.out.trim().split('\n').slice(-4)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), expect.stringContaining('note-off ch1 E4 (64)'), 'all-notes-off ch 1', expect.stringMatching(/^\d+\.\d{3}s stop$/)]);
   });
 });
+
+describe('audeo play (process): stdout', () => {
+  const dir = tmpDir();
+  const many = writeTakeFile(dir, makeTake(Array.from({ length: 5000 }, (_, i) => n(21 + (i % 88), i * 0.01, i * 0.01 + 0.5))), 'many.audeo.json');
+  const held = writeTakeFile(dir, makeTake([n(60, 0.3, 20), n(64, 0.8, 20)]), 'held.audeo.json');
+
+  it('--dry-run --fast | head: a closed stdout ends the run quietly, exit 0', async () => {
+    const quoted = cliArgs('play', many, '--dry-run', '--fast').map((a) => `'${a}'`).join(' ');
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn('bash', ['-c', `'${process.execPath}' ${quoted} | head -2; exit \${PIPESTATUS[0]}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => resolve({ code, out, err }));
+    });
+    expect(r.out.trim().split('\n')).toEqual(['0.000s play', '0.000s note-on  ch1 A0 (21) vel 100']);
+    expect(r.err).not.toMatch(/EPIPE|Error|    at /);
+    expect(r.code).toBe(0);
+  }, 60000);
+
+  it('live: stdout closed while notes are held: the OSC output gets the note-offs and the stop, exit 0', async () => {
+    const { rx, got } = await oscReceiver();
+    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, cliArgs('play', held, '--dry-run', '--osc', `127.0.0.1:${rx.port}`), { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('note-on  ch1 C4 (60)')) child.stdout.destroy(); // the reader goes away; E4 at 0.8 s is the next write
+      });
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => resolve({ code, err }));
+    });
+    await new Promise((res) => setTimeout(res, 100));
+    await rx.close();
+    expect(r.err).not.toMatch(/EPIPE|Error|    at /);
+    expect(r.code).toBe(0);
+    const notes = got.filter((m) => m.address === '/audeo/note').map((m) => m.args);
+    expect(notes).toEqual([[60, 100, 1], [64, 100, 1], [60, 0, 1], [64, 0, 1]]);
+    expect(got.at(-1)).toEqual({ address: '/audeo/transport', args: ['stop', expect.any(Number)] });
+  }, 60000);
+
+  it('--dry-run --fast --json: stdout is one JSON object, holding the events', async () => {
+    const take = writeTakeFile(dir, makeTake([n(60, 0.5, 1), n(64, 0.25, 2)]), 'json.audeo.json');
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, cliArgs('play', take, '--dry-run', '--fast', '--json'), { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    expect(r.code).toBe(0);
+    const obj = JSON.parse(r.out) as { stoppedBy: string; events: Array<{ kind: string; pitch?: number }> };
+    expect(obj.stoppedBy).toBe('end');
+    expect(obj.events.filter((e) => e.kind === 'noteOn').map((e) => e.pitch)).toEqual([64, 60]);
+    expect(obj.events.at(-1)).toEqual({ kind: 'transport', timeSec: 2.25, state: 'stop' });
+  }, 60000);
+});

@@ -2,6 +2,26 @@
 import type { Command } from 'commander';
 import { action } from '../run-command';
 
+/**
+ * stdout for the event lines: a closed stdout (`audeo play ... | head`) ends the run quietly (the real outputs are
+ * silenced, exit 0) instead of an unhandled EPIPE. Returns the writer and the signal that fires when stdout closes.
+ */
+export function closableStdout(stream: NodeJS.WriteStream = process.stdout): { write: (line: string) => void; closed: AbortSignal } {
+  const ac = new AbortController();
+  const close = (): void => {
+    if (!ac.signal.aborted) ac.abort();
+  };
+  stream.on('error', close); // EPIPE (reported after the write) and any other write error
+  return {
+    write: (line) => {
+      if (ac.signal.aborted) return;
+      stream.write(`${line}\n`);
+      if (stream.destroyed) close(); // a synchronous pipe fails at once
+    },
+    closed: ac.signal,
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('play')
@@ -30,12 +50,17 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the timed events instead of opening MIDI ports')
     .option('--fast', 'with --dry-run: run on a simulated clock, as fast as possible')
     .option('--duration <sec>', 'stop after this many seconds')
-    .option('--json', 'print one result object on stdout')
+    .option('--json', 'print one result object on stdout (with --dry-run it holds the events; their lines go to stderr, none with --fast)')
     .action(
       action(async (input: string, o: Record<string, string | boolean | undefined>) => {
         const { runPlay } = await import('../../bridge/play');
         const str = (k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
         const json = o.json === true;
+        const stderr = (l: string): void => void process.stderr.write(`${l}\n`);
+        process.stderr.on('error', () => undefined); // a closed stderr must not crash the run either
+        const out = closableStdout();
+        // with --json stdout carries the one object only: the event lines go to stderr (live) or nowhere (--fast)
+        const events = json ? (o.fast === true ? () => undefined : stderr) : out.write;
         const result = await runPlay(
           {
             input,
@@ -52,16 +77,13 @@ export function register(program: Command): void {
             dryRun: o.dryRun === true,
             fast: o.fast === true,
           },
-          {
-            stdout: (l) => process.stdout.write(`${l}\n`),
-            stderr: (l) => process.stderr.write(`${l}\n`),
-            signals: true,
-          },
+          { stdout: events, stderr, stop: out.closed, signals: true },
         );
-        if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        if (result.stoppedBy === 'closed') return; // stdout is gone: nothing more to say
+        if (json) out.write(JSON.stringify(result));
         else {
           const l = result.latenessMs;
-          process.stderr.write(`done (${result.stoppedBy}): ${result.sent} events, ${result.chased} chased; timing p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms\n`);
+          stderr(`done (${result.stoppedBy}): ${result.sent} events, ${result.chased} chased; timing p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`);
         }
       }),
     );
