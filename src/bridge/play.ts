@@ -2,7 +2,7 @@
  * `audeo play`: wires input, preset, clock, sinks and the scheduler, and guarantees silence on the way out
  * (stop, end, SIGINT/SIGTERM, uncaught error): note-offs and All Notes Off go out before anything else.
  */
-import { InputError, SinkError } from '../core/errors';
+import { AudeoError, InputError, SinkError } from '../core/errors';
 import { looksDropFrame, parseOffset, parseRate, parseTimecode, timecodeToSeconds, TIMECODE_RATES, type TimecodeRate } from '../core/timecode';
 import type { Clock } from './clock';
 import { ChaseClock } from './clocks/chase';
@@ -195,13 +195,17 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   }
   if (sinks.length === 0) throw new InputError('nothing to play to; expected --virtual [NAME], --midi-out PORT, --osc [HOST:PORT], --mtc-out PORT or --dry-run');
 
+  // outputs that fail to open: warnings when others play, else the one error of the run
+  let opening = true;
+  const openFailures: Array<{ sink: Sink; error: Error }> = [];
+  const warnFailure = (s: Sink, e: Error): void => io.stderr(`warning: ${s.name} failed and was silenced: ${e.message.replace(/\.$/, '')}${scheduler.sinks.length ? '; the others keep playing' : ''}`);
   const scheduler = new Scheduler({
     timer,
     clock,
     notes: notesSrc,
     sources,
     sinks,
-    onSinkFailure: (s, e) => io.stderr(`warning: ${s.name} failed and was silenced: ${e.message}${scheduler.sinks.length ? '; the others keep playing' : ''}`),
+    onSinkFailure: (s, e) => (opening ? openFailures.push({ sink: s, error: e }) : warnFailure(s, e)),
   });
 
   // exits
@@ -245,7 +249,13 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
 
   try {
     await scheduler.start();
-    if (scheduler.sinks.length === 0) throw new SinkError('every output failed to open; nothing to play to');
+    opening = false;
+    if (scheduler.sinks.length === 0) {
+      const only = openFailures.length === 1 ? openFailures[0]!.error : undefined;
+      if (only instanceof AudeoError) throw only;
+      throw new SinkError(`every output failed to open: ${openFailures.map((f) => `${f.sink.name}: ${f.error.message}`).join('; ')}`);
+    }
+    for (const f of openFailures) warnFailure(f.sink, f.error);
     info(`playing ${playable.path}: ${notesSrc.all.length} notes to ${scheduler.sinks.map((s) => s.name).join(', ')}; clock ${clock.name}`);
 
     if (chase && clockKind === 'mtc' && opts.mtcIn) {

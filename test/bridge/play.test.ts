@@ -1,6 +1,6 @@
 /** `audeo play` end to end: dry runs (offline), presets, MIDI input, errors; the CLI's safety on SIGINT/SIGTERM/crash. */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { notesToMidiBytes } from '../../src/core/reference';
 import { encodeRoll } from '../../src/core/take';
@@ -271,5 +271,29 @@ describe('audeo play (process): stdout', () => {
     expect(obj.stoppedBy).toBe('end');
     expect(obj.events.filter((e) => e.kind === 'noteOn').map((e) => e.pitch)).toEqual([64, 60]);
     expect(obj.events.at(-1)).toEqual({ kind: 'transport', timeSec: 2.25, state: 'stop' });
+  }, 60000);
+});
+
+// Without an ALSA sequencer the native MIDI library writes "ALSA lib seq_hw.c:... " lines to fd 2 itself
+const noAlsa = process.platform === 'linux' && !existsSync('/dev/snd/seq');
+if (!noAlsa) console.warn('skipping the no-MIDI-system tests: this machine has a MIDI system');
+(noAlsa ? describe : describe.skip)('no MIDI system (process): audeo\'s one line, exit 5', () => {
+  const dir = tmpDir();
+  const take = writeTakeFile(dir, makeTake([n(60, 0, 0.5)]));
+  const run = (...args: string[]) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, cliArgs(...args), { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => resolve({ code, out, err }));
+    });
+
+  it.each([[['ports']], [['play', take, '--virtual']], [['play', take, '--midi-out', '0']]])('%j', async (args) => {
+    const r = await run(...args);
+    expect(r.err.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^error: no MIDI system is available \(.*\/dev\/snd\/seq.*\); expected ALSA sequencer/)]);
+    expect(r.code).toBe(5);
+    expect(r.out).toBe('');
   }, 60000);
 });
