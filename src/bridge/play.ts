@@ -184,9 +184,9 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
     }
   }
   if (opts.osc !== undefined && opts.osc !== false && !opts.fast) {
-    const { parseHostPort } = await import('../osc/udp');
+    const { parseHostPort, resolveHostPort } = await import('../osc/udp');
     const { OscSink } = await import('./sinks/osc');
-    const target = parseHostPort(typeof opts.osc === 'string' ? opts.osc : (oscPreset.target ?? '127.0.0.1:9000'));
+    const target = await resolveHostPort(parseHostPort(typeof opts.osc === 'string' ? opts.osc : (oscPreset.target ?? '127.0.0.1:9000')), '--osc');
     const roll = (opts.roll ?? oscPreset.roll ?? false) && playable.roll !== undefined;
     if ((opts.roll ?? false) && !playable.roll) io.stderr(`warning: ${playable.path} has no roll; --roll ignored`);
     sinks.push(new OscSink(target, { ...oscPreset, roll }));

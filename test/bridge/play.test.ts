@@ -6,6 +6,7 @@ import { notesToMidiBytes } from '../../src/core/reference';
 import { encodeRoll } from '../../src/core/take';
 import { makeRoll } from '../../src/core/types';
 import { runPlay } from '../../src/bridge/play';
+import { AudeoError } from '../../src/core/errors';
 import { listPresetNames, loadPreset } from '../../src/bridge/presets';
 import { decodeOsc } from '../../src/osc/codec';
 import { listenUdp } from '../../src/osc/udp';
@@ -73,6 +74,21 @@ describe('audeo play (library)', () => {
     await expect(runPlay({ input: take, dryRun: true, clock: 'mtc' }, io().io)).rejects.toThrow(/--mtc-in/);
     writeFileSync(path.join(dir, 'v.mp4'), 'x');
     await expect(runPlay({ input: path.join(dir, 'v.mp4'), dryRun: true }, io().io)).rejects.toThrow(/audeo extract|not a readable video/); // no extractor in the build, or a bogus video
+  });
+
+  it('--osc to a host that does not resolve: one error before anything plays, exit 2', async () => {
+    const dir = tmpDir();
+    const take = writeTakeFile(dir, makeTake([n(60, 0, 0.2)]));
+    const c = io();
+    const err = await runPlay({ input: take, osc: 'doesnotexist.invalid:7000' }, c.io).then(() => undefined, (e: unknown) => e as AudeoError);
+    expect(err).toBeInstanceOf(AudeoError);
+    expect(err!.message).toMatch(/^--osc doesnotexist\.invalid:7000: cannot resolve host "doesnotexist\.invalid" \((ENOTFOUND|EAI_\w+)\)/);
+    expect(err!.exitCode).toBe(/ENOTFOUND|EAI_NONAME|EAI_NODATA/.test(err!.message) ? 2 : 5);
+    expect(c.out).toEqual([]);
+    expect(c.err).toEqual([]); // nothing played, nothing warned
+    // a name that resolves is used by its address
+    const r = await runPlay({ input: take, osc: 'localhost:9', duration: '0.05' }, io().io);
+    expect(r.sinks).toEqual([expect.stringMatching(/^osc (127\.0\.0\.1|::1):9$/)]);
   });
 
   it('a missing MIDI system fails the MIDI sink with a clear error and the others keep playing', async () => {
