@@ -52,6 +52,8 @@ export interface PlayOptions {
   fast?: boolean;
   /** Stop after this many seconds of host time (for scripts and tests). */
   duration?: string;
+  /** Pre-roll in ms after the outputs open, before the internal clock starts (default 1000 with a virtual port, else 0). */
+  waitMs?: string;
 }
 
 export interface PlayIO {
@@ -174,6 +176,8 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const dryRun = opts.dryRun ? new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }) : undefined;
   if (dryRun) sinks.push(dryRun);
   const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined;
+  const virtualOut = !opts.dryRun && ((opts.virtual !== undefined && opts.virtual !== false) || (opts.mtcOut?.startsWith('virtual:') ?? false));
+  const waitMs = num(opts.waitMs, '--wait-ms', 0, 60000) ?? (virtualOut ? 1000 : 0);
   if (opts.dryRun && wantsMidi) info('dry run: MIDI outputs are not opened');
   if (!opts.dryRun) {
     if (opts.virtual !== undefined && opts.virtual !== false) sinks.push(new MidiPortSink({ virtual: typeof opts.virtual === 'string' ? opts.virtual : (preset.midi?.virtualPortName ?? 'audeo') }));
@@ -210,7 +214,8 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
 
   // exits
   let finish!: (why: PlayResult['stoppedBy']) => void;
-  const done = new Promise<PlayResult['stoppedBy']>((r) => (finish = r));
+  let finished = false;
+  const done = new Promise<PlayResult['stoppedBy']>((r) => (finish = r)).finally(() => (finished = true));
   const cleanups: Array<() => void | Promise<void>> = [];
   const onSignal = (sig: NodeJS.Signals): void => {
     scheduler.halt(); // silence first, before anything else; then the transport stop
@@ -298,7 +303,14 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       cleanups.push(() => ctl.close());
     }
 
-    if (internal) {
+    if (internal && waitMs > 0 && !(timer instanceof FakeTimer)) {
+      // a DAW sees a new virtual port only now: give it time to connect, or it misses the first note-ons
+      info(`waiting ${waitMs} ms before playing, for the DAW to connect to the virtual port (--wait-ms)`);
+      let h: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => (h = setTimeout(r, waitMs))), done]);
+      clearTimeout(h);
+    }
+    if (internal && !finished) {
       // the end of the take ends the run (OSC control too), unless --stay keeps it listening
       const clk = internal;
       if (!opts.stay) clk.onChange((s, r) => r === 'stop' && !s.running && clk.ended && finish('end'));

@@ -161,6 +161,55 @@ describe('audeo play (library, real time)', () => {
     expect(c.out.slice(-3)).toEqual([expect.stringContaining('note-off ch1 C4 (60)'), 'all-notes-off ch 1', expect.stringMatching(/^0\.3\d\ds stop$/)]);
   });
 
+  describe('a virtual port (a fake MIDI library)', () => {
+    const dir = tmpDir();
+    const fake = path.join(dir, 'fake-midi.js');
+    writeFileSync(
+      fake,
+      `const log = () => (globalThis.__fakeMidiLog ??= []);
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+class Port { getPortCount() { return 1; } getPortName() { return 'fake'; } openPort() { log().push({ t: now(), what: 'open' }); }
+  openVirtualPort(name) { log().push({ t: now(), what: 'virtual', name }); } sendMessage(m) { log().push({ t: now(), what: 'send', m }); }
+  closePort() {} destroy() {} ignoreTypes() {} on() {} }
+module.exports = { Output: class extends Port {}, Input: class extends Port {} };
+`,
+    );
+    const take = writeTakeFile(dir, makeTake([n(60, 0, 0.1)]));
+    const g = globalThis as { __fakeMidiLog?: Array<{ t: number; what: string; m?: number[] }> };
+    let prev: string | undefined;
+    beforeEach(() => {
+      prev = process.env.AUDEO_MIDI_MODULE;
+      process.env.AUDEO_MIDI_MODULE = fake;
+      g.__fakeMidiLog = [];
+    });
+    afterEach(() => {
+      if (prev === undefined) delete process.env.AUDEO_MIDI_MODULE;
+      else process.env.AUDEO_MIDI_MODULE = prev;
+    });
+    const firstNoteOnAfterOpen = (): number => {
+      const log = g.__fakeMidiLog!;
+      const opened = log.find((e) => e.what === 'virtual' || e.what === 'open')!.t;
+      return log.find((e) => e.what === 'send' && (e.m![0]! & 0xf0) === 0x90)!.t - opened;
+    };
+
+    it('waits 1 s by default after creating the port, so a DAW connecting late still gets the first note-on', async () => {
+      const c = io();
+      const r = await within(runPlay({ input: take, virtual: 'x' }, c.io), 10, 'play --virtual');
+      expect(r.stoppedBy).toBe('end');
+      expect(firstNoteOnAfterOpen()).toBeGreaterThanOrEqual(0.99);
+      expect(c.err.join('\n')).toMatch(/waiting 1000 ms before playing/);
+    });
+
+    it('--wait-ms 0 plays at once; a named port does not wait by default', async () => {
+      await within(runPlay({ input: take, virtual: 'x', waitMs: '0' }, io().io), 10, 'play --wait-ms 0');
+      expect(firstNoteOnAfterOpen()).toBeLessThan(0.5);
+      g.__fakeMidiLog = [];
+      await within(runPlay({ input: take, midiOut: '0' }, io().io), 10, 'play --midi-out');
+      expect(firstNoteOnAfterOpen()).toBeLessThan(0.5);
+      await expect(runPlay({ input: take, virtual: 'x', waitMs: '-1' }, io().io)).rejects.toThrow(/--wait-ms "-1" is out of range/);
+    });
+  });
+
   it('--stay keeps it listening after the end (here until --duration)', async () => {
     const dir = tmpDir();
     const take = writeTakeFile(dir, makeTake([n(60, 0.05, 0.1)]));

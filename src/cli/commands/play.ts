@@ -32,6 +32,7 @@ export function register(program: Command): void {
     .option('--osc [host:port]', 'stream OSC over UDP (default from the preset: 127.0.0.1:9000); schema in docs/osc.md')
     .option('--osc-in [port]', 'listen for OSC transport control on 127.0.0.1 (default from the preset: 9001)')
     .option('--stay', 'at the end of the take stop and keep listening for OSC control instead of exiting (Ctrl-C quits)')
+    .option('--wait-ms <ms>', 'wait this long after opening the outputs before playing (default 1000 with a virtual port, so a DAW can connect first; else 0)')
     .option('--clock <source>', 'internal | mtc | osc (default internal)')
     .option('--mtc-in <port>', 'MIDI input port carrying MTC to chase ("virtual:NAME" creates a virtual input)')
     .option('--mtc-out <port>', 'send MTC as master on this output port ("virtual:NAME" creates a virtual output)')
@@ -68,7 +69,7 @@ export function register(program: Command): void {
             ...(o.osc !== undefined ? { osc: o.osc } : {}),
             ...(o.oscIn !== undefined ? { oscIn: o.oscIn } : {}),
             ...Object.fromEntries(
-              ['midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration']
+              ['midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
                 .filter((k) => str(k) !== undefined)
                 .map((k) => [k, str(k)]),
             ),
