@@ -193,7 +193,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
     const target = await resolveHostPort(parseHostPort(typeof opts.osc === 'string' ? opts.osc : (oscPreset.target ?? '127.0.0.1:9000')), '--osc');
     const roll = (opts.roll ?? oscPreset.roll ?? false) && playable.roll !== undefined;
     if ((opts.roll ?? false) && !playable.roll) io.stderr(`warning: ${playable.path} has no roll; --roll ignored`);
-    sinks.push(new OscSink(target, { ...oscPreset, roll }));
+    sinks.push(new OscSink(target, { ...oscPreset, roll }, mapping.keyRange ?? [21, 108]));
     if (oscPreset.time ?? true) sources.push(new TicksSource(oscPreset.timeRateHz ?? 30));
     if (roll && playable.roll) sources.push(new RollSource(playable.roll));
   }

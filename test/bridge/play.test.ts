@@ -268,7 +268,7 @@ describe('audeo play (process): never a stuck note', () => {
     const notes = got.filter((m) => m.address === '/audeo/note').map((m) => m.args);
     expect(notes).toEqual([[60, 100, 1], [64, 100, 1], [60, 0, 1], [64, 0, 1]]);
     expect(got.some((m) => m.address === '/audeo/allnotesoff' && m.args[0] === 1)).toBe(true);
-    expect(got.filter((m) => m.address === '/audeo/key/60').map((m) => m.args[0])).toEqual([100 / 127, 0].map((x) => Math.fround(x)));
+    expect(got.filter((m) => m.address === '/audeo/key/60').map((m) => m.args[0])).toEqual([0, 100 / 127, 0].map((x) => Math.fround(x))); // announced at 0 on start
     // the last message: /audeo/transport stop, after the silence
     expect(got.at(-1)).toEqual({ address: '/audeo/transport', args: ['stop', expect.any(Number)] });
   });
