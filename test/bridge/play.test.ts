@@ -1,6 +1,6 @@
 /** `audeo play` end to end: dry runs (offline), presets, MIDI input, errors; the CLI's safety on SIGINT/SIGTERM/crash. */
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { notesToMidiBytes } from '../../src/core/reference';
 import { encodeRoll } from '../../src/core/take';
@@ -105,6 +105,17 @@ describe('audeo play (library)', () => {
       if (prev === undefined) delete process.env.AUDEO_MIDI_MODULE;
       else process.env.AUDEO_MIDI_MODULE = prev;
     }
+  });
+
+  it('the Ableton preset and guide do not ask Live for MTC: Live can follow MTC, never send it', async () => {
+    const p = await loadPreset('ableton');
+    expect(p.clock?.source).toBe('internal');
+    expect(p.description).not.toMatch(/--clock mtc|Live can send MTC/);
+    expect(p.description).toMatch(/--mtc-out/);
+    const guide = readFileSync(path.join(__dirname, '..', '..', 'docs', 'daw-setup.md'), 'utf8');
+    const ableton = guide.slice(guide.indexOf('## Ableton Live'), guide.indexOf('## Reaper'));
+    expect(ableton).toMatch(/cannot send it/);
+    expect(ableton).not.toMatch(/if your Live can follow MTC/);
   });
 
   it('every bundled preset matches the schema', async () => {
