@@ -334,6 +334,21 @@ describe('audeo play (process): stdout', () => {
     expect(got.at(-1)).toEqual({ address: '/audeo/transport', args: ['stop', expect.any(Number)] });
   }, 60000);
 
+  it('-q: the events on stdout, nothing on stderr', async () => {
+    const take = writeTakeFile(dir, makeTake([n(60, 0.5, 1)]), 'quiet.audeo.json');
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn(process.execPath, cliArgs('play', take, '--dry-run', '--fast', '-q'), { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('exit', (code) => resolve({ code, out, err }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('0.500s note-on  ch1 C4 (60) vel 100');
+  }, 60000);
+
   it('--dry-run --fast --json: stdout is one JSON object, holding the events', async () => {
     const take = writeTakeFile(dir, makeTake([n(60, 0.5, 1), n(64, 0.25, 2)]), 'json.audeo.json');
     const r = await new Promise<{ code: number | null; out: string }>((resolve) => {

@@ -25,7 +25,7 @@ export function closableStdout(stream: NodeJS.WriteStream = process.stdout): { w
 export function register(program: Command): void {
   program
     .command('play')
-    .description('play a take (or .mid, or a video) live: virtual/named MIDI port, OSC, MTC; synced to an internal clock, MTC or OSC')
+    .description('Play a take (or .mid, or a video) live: virtual/named MIDI port, OSC, MTC; synced to an internal clock, MTC or OSC')
     .argument('<input>', 'take (*.audeo.json), MIDI file (.mid) or video')
     .option('--virtual [name]', 'create a virtual MIDI output port (default name from the preset: "audeo")')
     .option('--midi-out <port>', 'an existing MIDI output port, by index or name (see `audeo ports`)')
@@ -51,17 +51,29 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the timed events instead of opening MIDI ports')
     .option('--fast', 'with --dry-run: run on a simulated clock, as fast as possible')
     .option('--duration <sec>', 'stop after this many seconds')
-    .option('--json', 'print one result object on stdout (with --dry-run it holds the events; their lines go to stderr, none with --fast)')
+    .option('--json', 'print one JSON result object on stdout (with --dry-run it holds the events; their lines go to stderr, none with --fast)')
+    .option('-q, --quiet', 'no progress on stderr (warnings and errors still)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo play take.audeo.json --preset ableton --virtual           # a virtual MIDI port "audeo"
+  $ audeo play take.audeo.json --preset touchdesigner --osc --osc-in  # OSC to 7000, control on 7001
+  $ audeo play take.audeo.json --clock mtc --mtc-in reaper-mtc --virtual
+  $ audeo play take.audeo.json --dry-run --fast --json > events.json`,
+    )
     .action(
       action(async (input: string, o: Record<string, string | boolean | undefined>) => {
         const { runPlay } = await import('../../bridge/play');
         const str = (k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
         const json = o.json === true;
+        const quiet = o.quiet === true;
         const stderr = (l: string): void => void process.stderr.write(`${l}\n`);
+        const info = quiet ? () => undefined : stderr;
         process.stderr.on('error', () => undefined); // a closed stderr must not crash the run either
         const out = closableStdout();
         // with --json stdout carries the one object only: the event lines go to stderr (live) or nowhere (--fast)
-        const events = json ? (o.fast === true ? () => undefined : stderr) : out.write;
+        const events = json ? (o.fast === true ? () => undefined : info) : out.write;
         const result = await runPlay(
           {
             input,
@@ -78,13 +90,13 @@ export function register(program: Command): void {
             dryRun: o.dryRun === true,
             fast: o.fast === true,
           },
-          { stdout: events, stderr, stop: out.closed, signals: true },
+          { stdout: events, stderr, info, stop: out.closed, signals: true },
         );
         if (result.stoppedBy === 'closed') return; // stdout is gone: nothing more to say
         if (json) out.write(JSON.stringify(result));
         else {
           const l = result.latenessMs;
-          stderr(`done (${result.stoppedBy}): ${result.sent} events, ${result.chased} chased; timing p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`);
+          info(`done (${result.stoppedBy}): ${result.sent} events, ${result.chased} chased; timing p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`);
         }
       }),
     );
