@@ -1,6 +1,7 @@
 /**
  * `audeo play`: wires input, preset, clock, sinks and the scheduler, and guarantees silence on the way out
- * (stop, end, SIGINT/SIGTERM, uncaught error): note-offs and All Notes Off go out before anything else.
+ * (end, --duration, SIGINT/SIGTERM, uncaught error, closed stdout): note-offs and All Notes Off go out before
+ * anything else, then a transport stop (Scheduler.halt).
  */
 import { AudeoError, InputError, SinkError } from '../core/errors';
 import { looksDropFrame, parseOffset, parseRate, parseTimecode, timecodeToSeconds, TIMECODE_RATES, type TimecodeRate } from '../core/timecode';
