@@ -1,8 +1,9 @@
 /**
  * `audeo play`: wires input, preset, clock, sinks and the scheduler, and guarantees silence on the way out
- * (stop, end, SIGINT/SIGTERM, uncaught error): note-offs and All Notes Off go out before anything else.
+ * (end, --duration, SIGINT/SIGTERM, uncaught error, closed stdout): note-offs and All Notes Off go out before
+ * anything else, then a transport stop (Scheduler.halt).
  */
-import { InputError, SinkError } from '../core/errors';
+import { AudeoError, InputError, SinkError } from '../core/errors';
 import { looksDropFrame, parseOffset, parseRate, parseTimecode, timecodeToSeconds, TIMECODE_RATES, type TimecodeRate } from '../core/timecode';
 import type { Clock } from './clock';
 import { ChaseClock } from './clocks/chase';
@@ -15,7 +16,7 @@ import { Scheduler } from './scheduler';
 import type { Sink } from './sink';
 import { MidiPortSink } from './sinks/midi-port';
 import { MtcOutSink } from './sinks/mtc-out';
-import { RecordingSink } from './sinks/recording';
+import { RecordingSink, type Recorded } from './sinks/recording';
 import { MtcSource, NotesSource, RollSource, TicksSource, type EventSource } from './sources';
 import { FakeTimer, RealTimer, type HostTimer } from './timer';
 
@@ -28,6 +29,8 @@ export interface PlayOptions {
   osc?: string | boolean;
   /** --osc-in [PORT]: true means the preset's control port. */
   oscIn?: string | boolean;
+  /** --stay: at the end of the take stop and keep listening (for --osc-in) instead of exiting. */
+  stay?: boolean;
   clock?: string;
   /** Input port for MTC; "virtual:NAME" creates a virtual input. */
   mtcIn?: string;
@@ -50,11 +53,19 @@ export interface PlayOptions {
   fast?: boolean;
   /** Stop after this many seconds of host time (for scripts and tests). */
   duration?: string;
+  /** Pre-roll in ms after the outputs open, before the internal clock starts (default 1000 with a virtual port, else 0). */
+  waitMs?: string;
 }
 
 export interface PlayIO {
+  /** Event lines of --dry-run. */
   stdout: (line: string) => void;
+  /** Warnings and errors. */
   stderr: (line: string) => void;
+  /** What it is doing ("playing ...", "OSC control on ..."); default stderr; --quiet drops them. */
+  info?: (line: string) => void;
+  /** Ends the run when aborted (the CLI: stdout was closed): silence, transport stop, stoppedBy "closed". */
+  stop?: AbortSignal;
   /** Install SIGINT/SIGTERM/uncaught-error handlers (the CLI does; tests of the library may not). */
   signals?: boolean;
 }
@@ -70,7 +81,9 @@ export interface PlayResult {
   sent: number;
   chased: number;
   latenessMs: { p50: number; p99: number; max: number; n: number };
-  stoppedBy: 'end' | 'signal' | 'duration' | 'error';
+  stoppedBy: 'end' | 'signal' | 'duration' | 'error' | 'closed';
+  /** With --dry-run: every event sent to the dry-run output, in order (media seconds). */
+  events?: Array<Recorded['event']>;
 }
 
 function num(text: string | undefined, what: string, lo: number, hi: number): number | undefined {
@@ -107,8 +120,9 @@ export function resolveOffset(opts: { offset?: string; presetOffset?: string; st
 }
 
 export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult> {
+  const info = io.info ?? io.stderr;
   const preset: Preset = opts.preset ? await loadPreset(opts.preset) : { name: 'default', description: 'built-in defaults' };
-  const playable = await loadPlayable(opts.input, { log: io.stderr });
+  const playable = await loadPlayable(opts.input, { log: info });
   const clockKind = opts.clock ?? preset.clock?.source ?? 'internal';
   if (clockKind !== 'internal' && clockKind !== 'mtc' && clockKind !== 'osc') throw new InputError(`--clock ${clockKind}: expected internal, mtc or osc`);
   if (clockKind === 'mtc' && !opts.mtcIn) throw new InputError('--clock mtc needs --mtc-in PORT (or virtual:NAME)');
@@ -145,9 +159,11 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const controlled = opts.oscIn !== undefined && opts.oscIn !== false;
   const endSec = playable.durationSec + 0.25;
   let clock: Clock;
+  let internal: InternalClock | undefined;
   let chase: ChaseClock | undefined;
   if (clockKind === 'internal') {
-    clock = new InternalClock({ timer, startSec, rate: playRate, ...(loop ? { loop } : {}), ...(controlled ? {} : { endSec }) });
+    internal = new InternalClock({ timer, startSec, rate: playRate, ...(loop ? { loop } : {}), endSec });
+    clock = internal;
   } else {
     const lockFrames = num(opts.lockFrames, '--lock-frames', 1, 100) ?? preset.clock?.lockFrames ?? 4;
     chase = new ChaseClock({ timer, name: clockKind, lockSec: lockFrames / rate.fps, freewheelSec: num(opts.freewheel, '--freewheel', 0, 5) ?? preset.clock?.freewheelSec ?? 0.4 });
@@ -158,9 +174,12 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const sinks: Sink[] = [];
   const sources: EventSource[] = [];
   const oscPreset = preset.osc ?? {};
-  if (opts.dryRun) sinks.push(new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }));
+  const dryRun = opts.dryRun ? new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }) : undefined;
+  if (dryRun) sinks.push(dryRun);
   const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined;
-  if (opts.dryRun && wantsMidi) io.stderr('dry run: MIDI outputs are not opened');
+  const virtualOut = !opts.dryRun && ((opts.virtual !== undefined && opts.virtual !== false) || (opts.mtcOut?.startsWith('virtual:') ?? false));
+  const waitMs = num(opts.waitMs, '--wait-ms', 0, 60000) ?? (virtualOut ? 1000 : 0);
+  if (opts.dryRun && wantsMidi) info('dry run: MIDI outputs are not opened');
   if (!opts.dryRun) {
     if (opts.virtual !== undefined && opts.virtual !== false) sinks.push(new MidiPortSink({ virtual: typeof opts.virtual === 'string' ? opts.virtual : (preset.midi?.virtualPortName ?? 'audeo') }));
     if (opts.midiOut !== undefined) sinks.push(new MidiPortSink({ port: opts.midiOut }));
@@ -170,42 +189,57 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
     }
   }
   if (opts.osc !== undefined && opts.osc !== false && !opts.fast) {
-    const { parseHostPort } = await import('../osc/udp');
+    const { parseHostPort, resolveHostPort } = await import('../osc/udp');
     const { OscSink } = await import('./sinks/osc');
-    const target = parseHostPort(typeof opts.osc === 'string' ? opts.osc : (oscPreset.target ?? '127.0.0.1:9000'));
+    const target = await resolveHostPort(parseHostPort(typeof opts.osc === 'string' ? opts.osc : (oscPreset.target ?? '127.0.0.1:9000')), '--osc');
     const roll = (opts.roll ?? oscPreset.roll ?? false) && playable.roll !== undefined;
     if ((opts.roll ?? false) && !playable.roll) io.stderr(`warning: ${playable.path} has no roll; --roll ignored`);
-    sinks.push(new OscSink(target, { ...oscPreset, roll }));
+    sinks.push(new OscSink(target, { ...oscPreset, roll }, mapping.keyRange ?? [21, 108]));
     if (oscPreset.time ?? true) sources.push(new TicksSource(oscPreset.timeRateHz ?? 30));
     if (roll && playable.roll) sources.push(new RollSource(playable.roll));
   }
   if (sinks.length === 0) throw new InputError('nothing to play to; expected --virtual [NAME], --midi-out PORT, --osc [HOST:PORT], --mtc-out PORT or --dry-run');
 
+  // outputs that fail to open: warnings when others play, else the one error of the run
+  let opening = true;
+  const openFailures: Array<{ sink: Sink; error: Error }> = [];
+  const warnFailure = (s: Sink, e: Error): void => io.stderr(`warning: ${s.name} failed and was silenced: ${e.message.replace(/\.$/, '')}${scheduler.sinks.length ? '; the others keep playing' : ''}`);
   const scheduler = new Scheduler({
     timer,
     clock,
     notes: notesSrc,
     sources,
     sinks,
-    onSinkFailure: (s, e) => io.stderr(`warning: ${s.name} failed and was silenced: ${e.message}${scheduler.sinks.length ? '; the others keep playing' : ''}`),
+    onSinkFailure: (s, e) => (opening ? openFailures.push({ sink: s, error: e }) : warnFailure(s, e)),
   });
 
   // exits
   let finish!: (why: PlayResult['stoppedBy']) => void;
-  const done = new Promise<PlayResult['stoppedBy']>((r) => (finish = r));
+  let finished = false;
+  const done = new Promise<PlayResult['stoppedBy']>((r) => (finish = r)).finally(() => (finished = true));
   const cleanups: Array<() => void | Promise<void>> = [];
   const onSignal = (sig: NodeJS.Signals): void => {
-    scheduler.panic(); // silence first, before anything else
+    scheduler.halt(); // silence first, before anything else; then the transport stop
     io.stderr(`${sig}: all notes off`);
     process.exitCode = sig === 'SIGINT' ? 130 : 143;
     finish('signal');
   };
   const onFatal = (e: unknown): void => {
-    scheduler.panic();
+    scheduler.halt();
     io.stderr(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exitCode = 1;
     finish('error');
   };
+  const onStop = (): void => {
+    scheduler.halt(); // silence the real outputs; the closed one hears nothing more
+    finish('closed');
+  };
+  if (io.stop) {
+    const sig = io.stop;
+    if (sig.aborted) finish('closed');
+    sig.addEventListener('abort', onStop);
+    cleanups.push(() => sig.removeEventListener('abort', onStop));
+  }
   if (io.signals) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -221,14 +255,20 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
 
   try {
     await scheduler.start();
-    if (scheduler.sinks.length === 0) throw new SinkError('every output failed to open; nothing to play to');
-    io.stderr(`playing ${playable.path}: ${notesSrc.all.length} notes to ${scheduler.sinks.map((s) => s.name).join(', ')}; clock ${clock.name}`);
+    opening = false;
+    if (scheduler.sinks.length === 0) {
+      const only = openFailures.length === 1 ? openFailures[0]!.error : undefined;
+      if (only instanceof AudeoError) throw only;
+      throw new SinkError(`every output failed to open: ${openFailures.map((f) => `${f.sink.name}: ${f.error.message}`).join('; ')}`);
+    }
+    for (const f of openFailures) warnFailure(f.sink, f.error);
+    info(`playing ${playable.path}: ${notesSrc.all.length} notes to ${scheduler.sinks.map((s) => s.name).join(', ')}; clock ${clock.name}`);
 
     if (chase && clockKind === 'mtc' && opts.mtcIn) {
       const follower = new MtcFollower(chase, offsetSec);
       const t = portTarget(opts.mtcIn);
       const input = await openMtcInput(follower, { port: t.virtual ?? t.port ?? '', virtual: t.virtual !== undefined, nowSec: () => timer.nowSec() });
-      io.stderr(`chasing MTC on ${input.label} (offset ${offsetSec} s)`);
+      info(`chasing MTC on ${input.label} (offset ${offsetSec} s)`);
       cleanups.push(() => input.close());
     }
     if (controlled) {
@@ -255,18 +295,27 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
             case 'threshold':
               if (!playable.redecode) return io.stderr('osc-in: threshold ignored: the input has no roll');
               scheduler.replaceNotes(() => notesSrc.replace(mapNotes(playable.redecode!(c.threshold), mapping)));
-              io.stderr(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
+              info(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
           }
         },
       });
       await ctl.open();
-      io.stderr(`OSC control on 127.0.0.1:${ctl.port}`);
+      info(`OSC control on 127.0.0.1:${ctl.port}`);
       cleanups.push(() => ctl.close());
     }
 
-    if (clockKind === 'internal') {
-      if (!controlled) clock.onChange((s, r) => r === 'stop' && !s.running && finish('end'));
-      clock.play();
+    if (internal && waitMs > 0 && !(timer instanceof FakeTimer)) {
+      // a DAW sees a new virtual port only now: give it time to connect, or it misses the first note-ons
+      info(`waiting ${waitMs} ms before playing, for the DAW to connect to the virtual port (--wait-ms)`);
+      let h: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => (h = setTimeout(r, waitMs))), done]);
+      clearTimeout(h);
+    }
+    if (internal && !finished) {
+      // the end of the take ends the run (OSC control too), unless --stay keeps it listening
+      const clk = internal;
+      if (!opts.stay) clk.onChange((s, r) => r === 'stop' && !s.running && clk.ended && finish('end'));
+      clk.play();
     }
     const crashAfter = process.env.AUDEO_TEST_THROW_AFTER_SEC; // tests of the uncaught-error path
     if (crashAfter && io.signals) {
@@ -281,11 +330,12 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       cleanups.push(() => clearTimeout(h));
     }
     if (timer instanceof FakeTimer) {
-      timer.runAll(durationSec ?? endSec + 1);
-      finish('end');
+      if (durationSec !== undefined) timer.advanceTo(durationSec);
+      else timer.runAll(endSec + 1);
+      finish(durationSec !== undefined && clock.state().running ? 'duration' : 'end');
     }
     const stoppedBy = await done;
-    scheduler.panic();
+    scheduler.halt();
     return {
       input: playable.path,
       kind: playable.kind,
@@ -298,9 +348,10 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       chased: scheduler.stats.chased,
       latenessMs: latencySummary(scheduler.latenessSec),
       stoppedBy,
+      ...(dryRun ? { events: dryRun.events.map((r) => r.event) } : {}),
     };
   } finally {
-    scheduler.panic();
+    scheduler.halt();
     clock.close();
     for (const c of cleanups.reverse()) await c();
     await scheduler.close();

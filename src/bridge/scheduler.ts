@@ -46,6 +46,10 @@ export class Scheduler {
   private wake?: TimerHandle;
   private unsubscribe?: () => void;
   private started = false;
+  /** After halt(): the clock is no longer followed. */
+  private halted = false;
+  /** The last transport state sent to the sinks. */
+  private lastTransport?: 'play' | 'stop' | 'locate';
   /** True after a panic until the next note-on. */
   private silent = false;
   /** Host seconds late for every event sent by a timed wake-up (actual - scheduled). */
@@ -110,6 +114,22 @@ export class Scheduler {
     for (const sink of [...this.live]) this.silence(sink, held, channels, pos);
   }
 
+  /**
+   * The end of the run, on every exit path (end, --duration, SIGINT/SIGTERM, error, closed stdout): silence first
+   * (note-offs, All Notes Off), then a transport stop to the sinks (OSC /audeo/transport stop, an MTC full frame)
+   * unless one was the last transport sent; from then on the clock is no longer followed. Idempotent.
+   */
+  halt(): void {
+    this.panic();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    if (this.halted) return;
+    this.halted = true;
+    if (this.started && this.lastTransport !== undefined && this.lastTransport !== 'stop') {
+      this.dispatch({ kind: 'transport', timeSec: positionAt(this.clock.state(), this.timer.nowSec()), state: 'stop' });
+    }
+  }
+
   /** Swaps the notes (threshold change): silence, swap, re-chase at the current position. */
   replaceNotes(apply: () => void): void {
     this.panic();
@@ -118,11 +138,9 @@ export class Scheduler {
     if (s.running) this.onTransport(s, 'locate');
   }
 
-  /** Panics, stops following the clock and closes every sink. */
+  /** Halts (silence, transport stop) and closes every sink. */
   async close(): Promise<void> {
-    this.panic();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.halt();
     const sinks = this.live;
     this.live = [];
     await Promise.all(
@@ -137,7 +155,7 @@ export class Scheduler {
   }
 
   private onTransport(s: TransportState, reason: TransportReason): void {
-    if (!this.started) return;
+    if (!this.started || this.halted) return;
     const now = this.timer.nowSec();
     const pos = positionAt(s, now);
     switch (reason) {
@@ -186,10 +204,11 @@ export class Scheduler {
     this.timer.cancel(this.wake);
     this.wake = undefined;
     const s = this.clock.state();
-    if (!s.running || !this.started) return;
+    if (!s.running || !this.started || this.halted) return;
     const now = this.timer.nowSec();
     const pos = positionAt(s, now);
     for (;;) {
+      if (this.halted) return; // a sink's send may have ended the run (the CLI's closed stdout)
       const src = this.nextSource();
       if (!src) return;
       const t = src.peekSec();
@@ -213,6 +232,8 @@ export class Scheduler {
       const k = noteKey(ev.channel, ev.pitch);
       if (!this.held.has(k)) return; // already released by a panic or a chase
       this.held.delete(k);
+    } else if (ev.kind === 'transport') {
+      this.lastTransport = ev.state;
     }
     this.stats.sent++;
     for (const sink of [...this.live]) {

@@ -11,7 +11,7 @@ export interface ControlServerOptions {
   host?: string;
   prefix?: string;
   onCommand: (cmd: ControlCommand, hostSec: number) => void;
-  /** Problems (malformed packets, bad arguments); at most one report per second. */
+  /** Problems (malformed packets, bad arguments); at most one report per second, saying how many were held back. */
   onWarning?: (message: string) => void;
 }
 
@@ -19,6 +19,8 @@ export class ControlServer {
   readonly stats = { packets: 0, commands: 0, rejected: 0 };
   private rx?: UdpReceiver;
   private lastWarnSec = -Infinity;
+  /** Rejections not reported since the last report. */
+  private suppressed = 0;
 
   constructor(private readonly opts: ControlServerOptions) {}
 
@@ -54,11 +56,16 @@ export class ControlServer {
     this.stats.rejected++;
     if (hostSec - this.lastWarnSec >= 1) {
       this.lastWarnSec = hostSec;
-      this.opts.onWarning?.(`osc-in: ignored: ${reason}`);
-    }
+      const held = this.suppressed;
+      this.suppressed = 0;
+      this.opts.onWarning?.(`osc-in: ignored: ${reason}${held ? ` (${held} more suppressed since the last report)` : ''}`);
+    } else this.suppressed++;
   }
 
+  /** Stops listening; rejections not yet reported get their count. */
   async close(): Promise<void> {
+    if (this.suppressed > 0) this.opts.onWarning?.(`osc-in: ${this.suppressed} more ignored messages suppressed`);
+    this.suppressed = 0;
     await this.rx?.close();
     this.rx = undefined;
   }

@@ -76,6 +76,20 @@ export function allNotesOffToOsc(channels: readonly number[], litKeys: Iterable<
   return out;
 }
 
+/**
+ * Every key's address at 0, sent once when the output opens: a TouchDesigner OSC In CHOP then has its whole channel
+ * set (one channel per key) from the start, instead of a channel appearing mid-show when a key first plays.
+ */
+export function allKeysToOsc(keyRange: readonly number[] = [21, 108], o: OscOutOptions = {}): OscMessage[] {
+  if (!(o.keys ?? true)) return [];
+  const p = o.prefix ?? DEFAULT_PREFIX;
+  const lo = Math.max(0, keyRange[0] ?? 21);
+  const hi = Math.min(127, keyRange[1] ?? 108);
+  const out: OscMessage[] = [];
+  for (let k = lo; k <= hi; k++) out.push({ address: `${p}/key/${k}`, args: [f(0)] });
+  return out;
+}
+
 /** Control commands OSC In accepts. */
 export type ControlCommand =
   | { readonly kind: 'play' }

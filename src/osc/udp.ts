@@ -1,5 +1,7 @@
 /** UDP for OSC: a sender that tracks pending datagrams (so close() flushes) and a loopback-by-default receiver. */
 import * as dgram from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { InputError, SinkError } from '../core/errors';
 
 export interface HostPort {
@@ -13,6 +15,23 @@ export function parseHostPort(text: string, defaultHost = '127.0.0.1'): HostPort
   const port = m ? Number(m[2]) : NaN;
   if (!m || !(port > 0 && port < 65536)) throw new InputError(`"${text}" is not HOST:PORT; expected e.g. 127.0.0.1:9000 or 9000`);
   return { host: m[1] ? m[1] : defaultHost, port };
+}
+
+/**
+ * Looks the host up once, before anything plays (and so every datagram does not): a name that does not resolve is
+ * one error line, not a run that plays to nothing. Returns the address to send to.
+ */
+export async function resolveHostPort(target: HostPort, what = 'OSC target'): Promise<HostPort> {
+  if (isIP(target.host)) return target;
+  try {
+    const { address } = await lookup(target.host);
+    return { host: address, port: target.port };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const msg = `${what} ${target.host}:${target.port}: cannot resolve host "${target.host}" (${code || (e as Error).message})`;
+    if (code === 'ENOTFOUND' || code === 'EAI_NONAME' || code === 'EAI_NODATA') throw new InputError(`${msg}; expected a host name that resolves or an IP address, e.g. 127.0.0.1:${target.port}`);
+    throw new SinkError(`${msg}; the name service did not answer`);
+  }
 }
 
 export class UdpSender {

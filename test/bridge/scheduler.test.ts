@@ -25,6 +25,25 @@ describe('scheduler on a fake clock', () => {
     expect(sched.heldNotes).toEqual([]);
   });
 
+  it('halt: note-offs, All Notes Off, then one transport stop; the clock is no longer followed', async () => {
+    const { timer, clock, rec, sched } = rig([note(60, 0.5, 3), note(64, 2, 2.5)]);
+    await sched.start();
+    clock.play();
+    timer.advanceBy(1);
+    sched.halt();
+    sched.halt();
+    timer.advanceBy(3);
+    clock.locate(0);
+    const tail = rec.events.slice(-3).map((r) => r.event);
+    expect(tail).toEqual([
+      { kind: 'noteOff', timeSec: 1, pitch: 60, channel: 1 },
+      { kind: 'allNotesOff', channels: [1] },
+      { kind: 'transport', timeSec: 1, state: 'stop' },
+    ]);
+    await sched.close();
+    expect(rec.events.slice(-1)[0]!.event).toEqual({ kind: 'transport', timeSec: 1, state: 'stop' });
+  });
+
   it('rate 2 halves host times; start position skips earlier notes', async () => {
     const { timer, clock, rec, sched } = rig([note(60, 0.5, 1.0), note(62, 2, 3)]);
     await sched.start();

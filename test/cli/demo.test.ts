@@ -55,5 +55,9 @@ describe('audeo demo', () => {
     const r = await runDemo({ out: path.join(dir, 'acceptance'), quiet: true, json: true, audio: false });
     console.log(`demo: ${r.notes} notes vs ${r.expectedNotes} expected, onset F1 ${r.onsetF1.toFixed(3)} (P ${r.onsetPrecision.toFixed(3)} R ${r.onsetRecall.toFixed(3)}), ${JSON.stringify(r.models)}, ${r.xRealTime.toFixed(1)}x real time`);
     expect(r.onsetF1).toBeGreaterThanOrEqual(0.9);
+    // the user guide quotes what the demo prints (update docs/user-guide.md when the models or decoder change it)
+    const guide = fs.readFileSync(path.join(ROOT, 'docs', 'user-guide.md'), 'utf8');
+    const quoted = /`audeo demo`\s+prints note-onset F1 (\d\.\d{3})/.exec(guide)?.[1];
+    expect(`docs/user-guide.md quotes F1 ${quoted}`).toBe(`docs/user-guide.md quotes F1 ${r.onsetF1.toFixed(3)}`);
   }, 300000);
 });

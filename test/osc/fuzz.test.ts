@@ -43,6 +43,23 @@ describe('OSC In robustness', () => {
     );
   });
 
+  it('rejections: one report a second, each saying how many were suppressed; the rest counted on close', async () => {
+    const warnings: string[] = [];
+    const srv = new ControlServer({ port: 0, onCommand: () => undefined, onWarning: (w) => warnings.push(w) });
+    const bad = encodeOsc({ address: '/audeo/nope', args: [] });
+    for (let k = 0; k < 13; k++) srv.handle(bad, 10 + k * 0.05); // 10.0 .. 10.6: one report, 12 held back
+    srv.handle(bad, 11.2); // the next second: reported with the count
+    srv.handle(bad, 11.3);
+    srv.handle(bad, 11.4);
+    await srv.close();
+    expect(warnings).toEqual([
+      'osc-in: ignored: unknown address /audeo/nope',
+      'osc-in: ignored: unknown address /audeo/nope (12 more suppressed since the last report)',
+      'osc-in: 2 more ignored messages suppressed',
+    ]);
+    expect(srv.stats.rejected).toBe(16);
+  });
+
   it('a control server on UDP loopback survives garbage and still obeys', async () => {
     const cmds: ControlCommand[] = [];
     const warnings: string[] = [];

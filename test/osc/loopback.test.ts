@@ -52,8 +52,10 @@ describe('OSC out over UDP loopback', () => {
       .sort((a, b) => a.t - b.t || a.on - b.on || (a.args[0] ?? 0) - (b.args[0] ?? 0));
     const noteMsgs = got.filter((g) => g.address === '/audeo/note');
     expect(noteMsgs.map((g) => g.args)).toEqual(expected.map((e) => e.args));
-    // keys: one address per key, 0..1
-    const keyMsgs = got.filter((g) => g.address.startsWith('/audeo/key/'));
+    // keys: every key's address at 0 once on open, before anything else (a TouchDesigner CHOP's full channel set)
+    expect(got.slice(0, 88).map((g) => [g.address, g.args])).toEqual(Array.from({ length: 88 }, (_, k) => [`/audeo/key/${21 + k}`, [0]]));
+    // then one address per key, 0..1
+    const keyMsgs = got.slice(88).filter((g) => g.address.startsWith('/audeo/key/'));
     expect(keyMsgs).toHaveLength(80);
     for (const k of keyMsgs) {
       const v = k.args[0] as number;

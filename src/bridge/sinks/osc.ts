@@ -2,7 +2,7 @@
 import type { SinkEvent, SinkEventKind } from '../events';
 import type { Sink, SinkContext } from '../sink';
 import { encodeOsc } from '../../osc/codec';
-import { allNotesOffToOsc, eventToOsc, type OscMessage, type OscOutOptions } from '../../osc/schema';
+import { allKeysToOsc, allNotesOffToOsc, eventToOsc, type OscMessage, type OscOutOptions } from '../../osc/schema';
 import { UdpSender, type HostPort } from '../../osc/udp';
 
 export class OscSink implements Sink {
@@ -14,6 +14,8 @@ export class OscSink implements Sink {
   constructor(
     private readonly target: HostPort,
     private readonly schema: OscOutOptions = {},
+    /** The keys announced at 0 on open (`/key/<midi>`): the mapping's key range, default the piano's 21..108. */
+    private readonly keyRange: readonly number[] = [21, 108],
   ) {
     this.name = `osc ${target.host}:${target.port}`;
     const kinds: SinkEventKind[] = ['noteOn', 'noteOff', 'transport'];
@@ -25,6 +27,7 @@ export class OscSink implements Sink {
   async open(ctx: SinkContext): Promise<void> {
     this.sender = new UdpSender(this.target, (e) => ctx.onFailure(e));
     await this.sender.open();
+    this.write(allKeysToOsc(this.keyRange, this.schema));
   }
 
   private write(msgs: readonly OscMessage[]): void {

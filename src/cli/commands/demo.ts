@@ -3,7 +3,7 @@
  * Take, MIDI file, piano-roll PNG and — when the renderer is available — a WAV, in ./audeo-demo/, and a summary
  * with the note-onset F1 against the sample's expected notes (samples/demo.expected.json).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import * as path from 'node:path';
 import { action } from '../run-command';
 
@@ -127,15 +127,24 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('Run the main job on the bundled sample video: Take, MIDI file, piano-roll PNG and audio in ./audeo-demo/')
-    .option('--out <dir>', 'output folder', 'audeo-demo')
+    .option('-o, --output <dir>', 'output folder', 'audeo-demo')
+    .addOption(new Option('--out <dir>', 'old spelling of --output').hideHelp())
     .option('--model <NAME[@VERSION]>', 'Video2Roll model (default: models/index.json default)')
     .option('--refiner <NAME[@VERSION]|none>', 'Roll2Midi model, or none')
     .option('--no-audio', 'skip the WAV')
     .option('--json', 'print one JSON result object on stdout')
     .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo demo                      # ./audeo-demo/: take, MIDI, roll picture, audio
+  $ audeo demo -o /tmp/demo --no-audio
+  $ audeo demo --refiner none --json`,
+    )
     .action(
-      action(async (o: DemoOptions) => {
-        const r = await runDemo(o);
+      action(async (o: DemoOptions & { output?: string }) => {
+        const r = await runDemo({ ...o, out: o.out ?? o.output ?? 'audeo-demo' });
         if (o.json) {
           process.stdout.write(`${JSON.stringify(r)}\n`);
           return;

@@ -15,7 +15,7 @@ export function register(program: Command): void {
   program
     .command('eval')
     .description(
-      'score a prediction (Take or MIDI) against a reference (MIDI, OMAPS .txt or Take): frame P/R/Acc/F1 (micro as mir_eval and sample-averaged as the paper; 88 and 51 keys) and note P/R/F1 (50 ms onsets, with and without offsets)',
+      'Score a prediction (Take or MIDI) against a reference (MIDI, OMAPS .txt or Take): frame P/R/Acc/F1 (micro as mir_eval and sample-averaged as the paper; 88 and 51 keys) and note P/R/F1 (50 ms onsets, with and without offsets)',
     )
     .argument('<prediction>', 'a Take (*.audeo.json) or a MIDI file')
     .argument('<reference>', 'a MIDI file, an OMAPS-style .txt (onset offset pitch per line) or a Take')
@@ -24,6 +24,14 @@ export function register(program: Command): void {
     .option('--threshold <p>', "threshold for the Take's roll with --roll", '0.4')
     .option('--png <file>', 'write a picture of the two rolls overlaid (black: hit, red: miss, blue: false alarm)')
     .option('--json', 'print one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo eval performance.audeo.json truth.mid
+  $ audeo eval performance.mid truth.txt --png overlay.png
+  $ audeo eval performance.audeo.json truth.mid --roll roll2midi --threshold 0.5 --json`,
+    )
     .action(
       action(async (predFile: string, refFile: string, o: EvalCliOptions) => {
         const { readNotesFile, scoreFiles, formatReport, formatOverlayLine, durationWarning } = await import('../../eval/eval-files');

@@ -98,6 +98,14 @@ export function register(program: Command): void {
     .option('--threshold <T>', 'note threshold 0..1 (default: the model card, else 0.4)')
     .option('--json', 'print one JSON result object on stdout')
     .option('-q, --quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo extract performance.mp4                   # performance.mid, .audeo.json and .png beside the video
+  $ audeo extract performance.mp4 -o notes.mid --png roll.png
+  $ audeo extract closeup.mp4 --lowest-key C3 --crop 0,400,1920,300`,
+    )
     .action(
       action(async (video: string, o: ExtractCliOptions) => {
         const { withInterruptNotice, extractInterruptMessage } = await import('../interrupt');

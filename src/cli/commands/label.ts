@@ -25,7 +25,7 @@ function num(v: string | undefined, name: string, lo: number, hi: number): numbe
 export function register(program: Command): void {
   program
     .command('label')
-    .description('pseudo ground truth from a video\'s soundtrack (or an audio file): transcribe it with basic-pitch into notes, a MIDI file and a 25 fps roll')
+    .description('Pseudo ground truth from a video\'s soundtrack (or an audio file): transcribe it with basic-pitch into notes, a MIDI file and a 25 fps roll')
     .argument('<input>', 'video with a soundtrack, or an audio file')
     .option('-o, --output <file.mid>', 'MIDI file to write (default: <input name>.pseudo.mid)')
     .option('--take <file.audeo.json>', 'also write a Take with the notes and the 25 fps roll')
@@ -36,6 +36,14 @@ export function register(program: Command): void {
     .option('--min-amplitude <a>', 'drop notes quieter than this mean activation (0..1)')
     .option('--duration-scale <s>', 'scale note durations (default 0.8 models key release; 1 keeps what the audio sounds)')
     .option('--json', 'print one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo label performance.mp4                     # performance.pseudo.mid from the soundtrack
+  $ audeo label performance.mp4 -o truth.mid --take truth.audeo.json
+  $ audeo label recording.wav --cache .cache/bp --onset-threshold 0.6`,
+    )
     .action(
       action(async (input: string, o: LabelCliOptions) => {
         const path = await import('node:path');

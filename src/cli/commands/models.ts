@@ -64,6 +64,14 @@ export function register(program: Command): void {
     .command('models')
     .description('List the installed models (models/index.json): defaults, sizes, card metrics')
     .option('--json', 'print one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo models
+  $ audeo models --json
+  $ AUDEO_MODELS=/path/to/models audeo models     # another models folder`,
+    )
     .action(
       action(async (o: { json?: boolean }) => {
         const r = await listModels();

@@ -2,15 +2,37 @@
 import type { Command } from 'commander';
 import { action } from '../run-command';
 
+/**
+ * stdout for the event lines: a closed stdout (`audeo play ... | head`) ends the run quietly (the real outputs are
+ * silenced, exit 0) instead of an unhandled EPIPE. Returns the writer and the signal that fires when stdout closes.
+ */
+export function closableStdout(stream: NodeJS.WriteStream = process.stdout): { write: (line: string) => void; closed: AbortSignal } {
+  const ac = new AbortController();
+  const close = (): void => {
+    if (!ac.signal.aborted) ac.abort();
+  };
+  stream.on('error', close); // EPIPE (reported after the write) and any other write error
+  return {
+    write: (line) => {
+      if (ac.signal.aborted) return;
+      stream.write(`${line}\n`);
+      if (stream.destroyed) close(); // a synchronous pipe fails at once
+    },
+    closed: ac.signal,
+  };
+}
+
 export function register(program: Command): void {
   program
     .command('play')
-    .description('play a take (or .mid, or a video) live: virtual/named MIDI port, OSC, MTC; synced to an internal clock, MTC or OSC')
+    .description('Play a take (or .mid, or a video) live: virtual/named MIDI port, OSC, MTC; synced to an internal clock, MTC or OSC')
     .argument('<input>', 'take (*.audeo.json), MIDI file (.mid) or video')
     .option('--virtual [name]', 'create a virtual MIDI output port (default name from the preset: "audeo")')
     .option('--midi-out <port>', 'an existing MIDI output port, by index or name (see `audeo ports`)')
     .option('--osc [host:port]', 'stream OSC over UDP (default from the preset: 127.0.0.1:9000); schema in docs/osc.md')
     .option('--osc-in [port]', 'listen for OSC transport control on 127.0.0.1 (default from the preset: 9001)')
+    .option('--stay', 'at the end of the take stop and keep listening for OSC control instead of exiting (Ctrl-C quits)')
+    .option('--wait-ms <ms>', 'wait this long after opening the outputs before playing (default 1000 with a virtual port, so a DAW can connect first; else 0)')
     .option('--clock <source>', 'internal | mtc | osc (default internal)')
     .option('--mtc-in <port>', 'MIDI input port carrying MTC to chase ("virtual:NAME" creates a virtual input)')
     .option('--mtc-out <port>', 'send MTC as master on this output port ("virtual:NAME" creates a virtual output)')
@@ -29,12 +51,29 @@ export function register(program: Command): void {
     .option('--dry-run', 'print the timed events instead of opening MIDI ports')
     .option('--fast', 'with --dry-run: run on a simulated clock, as fast as possible')
     .option('--duration <sec>', 'stop after this many seconds')
-    .option('--json', 'print one result object on stdout')
+    .option('--json', 'print one JSON result object on stdout (with --dry-run it holds the events; their lines go to stderr, none with --fast)')
+    .option('-q, --quiet', 'no progress on stderr (warnings and errors still)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo play take.audeo.json --preset ableton --virtual           # a virtual MIDI port "audeo"
+  $ audeo play take.audeo.json --preset touchdesigner --osc --osc-in  # OSC to 7000, control on 7001
+  $ audeo play take.audeo.json --clock mtc --mtc-in reaper-mtc --virtual
+  $ audeo play take.audeo.json --dry-run --fast --json > events.json`,
+    )
     .action(
       action(async (input: string, o: Record<string, string | boolean | undefined>) => {
         const { runPlay } = await import('../../bridge/play');
         const str = (k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
         const json = o.json === true;
+        const quiet = o.quiet === true;
+        const stderr = (l: string): void => void process.stderr.write(`${l}\n`);
+        const info = quiet ? () => undefined : stderr;
+        process.stderr.on('error', () => undefined); // a closed stderr must not crash the run either
+        const out = closableStdout();
+        // with --json stdout carries the one object only: the event lines go to stderr (live) or nowhere (--fast)
+        const events = json ? (o.fast === true ? () => undefined : info) : out.write;
         const result = await runPlay(
           {
             input,
@@ -42,24 +81,22 @@ export function register(program: Command): void {
             ...(o.osc !== undefined ? { osc: o.osc } : {}),
             ...(o.oscIn !== undefined ? { oscIn: o.oscIn } : {}),
             ...Object.fromEntries(
-              ['midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration']
+              ['midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
                 .filter((k) => str(k) !== undefined)
                 .map((k) => [k, str(k)]),
             ),
             roll: o.roll === true,
+            stay: o.stay === true,
             dryRun: o.dryRun === true,
             fast: o.fast === true,
           },
-          {
-            stdout: (l) => process.stdout.write(`${l}\n`),
-            stderr: (l) => process.stderr.write(`${l}\n`),
-            signals: true,
-          },
+          { stdout: events, stderr, info, stop: out.closed, signals: true },
         );
-        if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+        if (result.stoppedBy === 'closed') return; // stdout is gone: nothing more to say
+        if (json) out.write(JSON.stringify(result));
         else {
           const l = result.latenessMs;
-          process.stderr.write(`done (${result.stoppedBy}): ${result.sent} events, ${result.chased} chased; timing p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms\n`);
+          info(`done (${result.stoppedBy}): ${result.sent} events, ${result.chased} chased; timing p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms`);
         }
       }),
     );

@@ -5,8 +5,16 @@ import { action } from '../run-command';
 export function register(program: Command): void {
   program
     .command('ports')
-    .description('list MIDI output and input ports (for --midi-out and --mtc-in)')
-    .option('--json', 'print one result object on stdout')
+    .description('List MIDI output and input ports (for --midi-out and --mtc-in)')
+    .option('--json', 'print one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo ports
+  $ audeo ports --json
+  $ audeo play take.audeo.json --midi-out 1     # an output listed by \`audeo ports\``,
+    )
     .action(
       action(async (o: { json?: boolean }) => {
         const { loadMidi, createPort, portNames } = await import('../../bridge/midi-module');

@@ -5,9 +5,17 @@ import { action } from '../run-command';
 export function register(program: Command): void {
   program
     .command('presets')
-    .description('list the bundled presets for --preset (ableton, reaper, touchdesigner, generic)')
+    .description('List the bundled presets for --preset (ableton, reaper, touchdesigner, generic)')
     .argument('[name]', 'show one preset in full')
-    .option('--json', 'print one result object on stdout')
+    .option('--json', 'print one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo presets
+  $ audeo presets touchdesigner        # one preset in full
+  $ audeo play take.audeo.json --preset ableton --virtual`,
+    )
     .action(
       action(async (name: string | undefined, o: { json?: boolean }) => {
         const { listPresetNames, loadPreset, presetsDir } = await import('../../bridge/presets');

@@ -1,5 +1,5 @@
 /** `audeo render <take|video|mid>`: notes -> WAV (SoundFont or PerfNet), or the video with its new soundtrack. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError } from '../../core/errors';
 import { action } from '../run-command';
 
@@ -9,6 +9,8 @@ interface RenderCliOptions {
   soundfont?: string;
   sampleRate?: string;
   tail?: string;
+  output?: string;
+  /** Old spelling of --output, hidden. */
   out?: string;
   mux?: string;
   model?: string;
@@ -26,7 +28,7 @@ function intOption(name: string, text: string | undefined, lo: number, hi: numbe
 export function register(program: Command): void {
   program
     .command('render')
-    .description('render notes to audio (SoundFont or the PerfNet deep synth): a WAV, or the video with its new soundtrack (--mux)')
+    .description('Render notes to audio (SoundFont or the PerfNet deep synth): a WAV, or the video with its new soundtrack (--mux)')
     .argument('<input>', 'take (*.audeo.json), MIDI file (.mid) or video (extracted first)')
     .option('--synth <kind>', 'soundfont | perfnet', 'soundfont')
     .option('--program <n>', 'General MIDI program 0..127 (0 = acoustic grand piano)')
@@ -36,8 +38,17 @@ export function register(program: Command): void {
     .option('--mux <video>', 'add the audio to this video (video stream copied, audio AAC); -o must then be a video file')
     .option('--model <name@version>', 'perfnet model (default: the installed one)')
     .option('--models <dir>', 'models folder (default: the bundled models/, or $AUDEO_MODELS)')
-    .option('-o, --out <file>', 'output WAV (or video with --mux); default <input>.wav / <input>.render.mp4')
-    .option('--json', 'print one result object on stdout')
+    .option('-o, --output <file>', 'output WAV (or video with --mux); default <input>.wav / <input>.render.mp4')
+    .addOption(new Option('--out <file>', 'old spelling of --output').hideHelp())
+    .option('--json', 'print one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ audeo render take.audeo.json                          # take.wav, SoundFont piano
+  $ audeo render take.audeo.json --synth perfnet -o take.perfnet.wav
+  $ audeo render take.audeo.json --mux performance.mp4 -o performance.audio.mp4`,
+    )
     .action(
       action(async (input: string, o: RenderCliOptions) => {
         const render = await import('../../render');
@@ -61,10 +72,11 @@ export function register(program: Command): void {
           log,
         } as const;
         const src = await render.loadRenderInput(input, { log });
+        const out = o.output ?? o.out;
         const base = input.replace(/(\.audeo)?\.[^./]+$/, '');
         const result = o.mux
-          ? await render.renderIntoVideo(src.notes, o.mux, o.out ?? `${base}.render.mp4`, opts)
-          : await render.renderNotesToFile(src.notes, o.out ?? `${base}.wav`, opts);
+          ? await render.renderIntoVideo(src.notes, o.mux, out ?? `${base}.render.mp4`, opts)
+          : await render.renderNotesToFile(src.notes, out ?? `${base}.wav`, opts);
         if (o.json) process.stdout.write(`${JSON.stringify({ input, kind: src.kind, ...result })}\n`);
         else log(`wrote ${result.out}: ${result.durationSec.toFixed(2)} s of ${result.synth} audio at ${result.sampleRate} Hz, ${result.notes} notes (${result.xRealTime.toFixed(1)}x real time)`);
       }),
