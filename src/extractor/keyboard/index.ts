@@ -97,10 +97,18 @@ interface FrameInfo {
 }
 
 function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], frame: FrameInfo, opts: LocateOptions): KeyboardLocation {
-  const { blobs, refRow } = det.keys;
+  const { refRow } = det.keys;
   const yRef = refRow + 0.5;
-  const xs = blobs.map((b) => axisX(b, yRef));
-  const pat = assignSemitones(xs);
+  let blobs = det.keys.blobs;
+  let xs = blobs.map((b) => axisX(b, yRef));
+  let pat = assignSemitones(xs);
+  const [k0, k1] = pianoWindow(pat.semitones);
+  if (k0 > 0 || k1 < blobs.length - 1) {
+    // dark marks beyond the keyboard's ends (its cheek blocks, the body, a cable) are no black keys
+    blobs = blobs.slice(k0, k1 + 1);
+    xs = xs.slice(k0, k1 + 1);
+    pat = assignSemitones(xs);
+  }
   if (!Number.isFinite(pat.cost) || pat.cost > 0.12)
     throw new KeyboardNotFoundError(
       `the ${blobs.length} dark keys found do not follow the black-key pattern (groups of 2 and 3, misfit ${pat.cost.toFixed(2)}); expected a top view of a piano keyboard; try --crop X,Y,W,H around the keys`,
@@ -198,6 +206,32 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
     box: visibleBox(h, frame, Math.max(uLo, keySpan(lowestMidi).x0), Math.min(uHi, keySpan(highestMidi).x1)),
     confidence: Math.max(0, Math.min(1, confidence)),
   };
+}
+
+/**
+ * Index range of the keys that can be one piano's: the A#0..A#7 run when one is there with at most 3 other dark
+ * keys beside it, else (a span over 84 semitones, wider than a piano) the most keys spanning at most 84 when that
+ * leaves out at most 3; else all of them.
+ */
+export function pianoWindow(semis: readonly number[]): [number, number] {
+  const n = semis.length;
+  const all: [number, number] = [0, n - 1];
+  const maxDrop = 3;
+  for (let i = 0; i <= maxDrop && i < n; i++) {
+    if (semis[i]! % 12 !== 10) continue;
+    for (let j = n - 1; j >= n - 1 - (maxDrop - i) && j > i; j--) if (semis[j]! - semis[i]! === 84) return [i, j];
+  }
+  if (semis[n - 1]! - semis[0]! <= 84) return all;
+  let best = all;
+  let bestCount = 0;
+  for (let i = 0, j = 0; i < n; i++) {
+    while (j + 1 < n && semis[j + 1]! - semis[i]! <= 84) j++;
+    if (j - i + 1 > bestCount) {
+      bestCount = j - i + 1;
+      best = [i, j];
+    }
+  }
+  return n - bestCount <= maxDrop ? best : all;
 }
 
 /**
