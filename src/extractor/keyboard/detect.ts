@@ -258,11 +258,11 @@ function toBlob(rows: { y: number; xc: number; w: number }[]): Blob {
   return { top, bottom, rows: rs, a: line.c, b: line.d, width: median(use.map((r) => r.w)) };
 }
 
-/** Best rotation in [-maxDeg, maxDeg] degrees, coarse then fine. */
-export function searchAngle(img: FloatImage, maxDeg: number): number {
-  let best = 0;
+/** Best rotation in [centre - maxDeg, centre + maxDeg] degrees, coarse then fine. */
+export function searchAngle(img: FloatImage, maxDeg: number, centre = 0): number {
+  let best = centre;
   let bestS = -1;
-  for (let a = -maxDeg; a <= maxDeg + 1e-9; a += 1) {
+  for (let a = centre - maxDeg; a <= centre + maxDeg + 1e-9; a += 1) {
     const s = angleScore(img, a);
     if (s > bestS) {
       bestS = s;
