@@ -228,6 +228,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
       };
       const loc = await (opts.locate ?? defaultLocate)(samples, locOpts);
       keyboard = { box: loc.box, lowestMidi: loc.lowestMidi, highestMidi: loc.highestMidi, homography: loc.homography, confidence: loc.confidence };
+      if (loc.notice) notices.push(loc.notice);
     }
     const map = buildStripMap(
       { homography: keyboard.homography ?? [], lowestMidi: keyboard.lowestMidi, highestMidi: keyboard.highestMidi },

@@ -32,6 +32,8 @@ export interface KeyboardLocation {
   box: [number, number, number, number];
   /** 0..1 */
   confidence: number;
+  /** A caution for the user about this location (e.g. the camera moves between the sampled frames). */
+  notice?: string;
 }
 
 export interface LocateOptions {
@@ -95,9 +97,18 @@ export function locateKeyboard(frames: GrayFrame[], opts: LocateOptions = {}): K
     const view = mirror ? mirrorX(work) : work;
     const sharp = mirror ? mirrorX(representative) : representative;
     const viewToSrc = mirror ? mulH(workToSrc, [-1, 0, work.width, 0, 1, 0, 0, 0, 1]) : workToSrc;
-    const det = detect(view, maxTilt, base, strict);
+    let det = detect(view, maxTilt, base, strict);
+    if (frames.length > 1 && (!det || det.keys.blobs.length < 20)) {
+      // a camera that moves blurs the median of the frames: the sharp frame alone may show more keys
+      const single = detect(sharp, maxTilt, base, strict);
+      if (single && (!det || single.keys.blobs.length > 1.2 * det.keys.blobs.length)) det = single;
+    }
     if (!det) return undefined;
-    return fitLocation(det, rotate(sharp, det.rot), mulH(viewToSrc, invertH(det.rot.forward)), frame, { ...opts, flip: mirror });
+    const loc = fitLocation(det, rotate(sharp, det.rot), mulH(viewToSrc, invertH(det.rot.forward)), frame, { ...opts, flip: mirror });
+    const moved = frames.length > 1 ? framesOffKeys(frames, loc) : 0;
+    if (moved > 0)
+      loc.notice = `the camera seems to move: in ${moved} of the ${frames.length} sampled frames most black keys are not where the located keyboard puts them; notes may land on the wrong keys (expected a fixed camera; check the .keyboard.png picture)`;
+    return loc;
   };
   for (const base of bases) {
     let mirror = Boolean(opts.flip);
@@ -121,6 +132,35 @@ export function locateKeyboard(frames: GrayFrame[], opts: LocateOptions = {}): K
   throw new KeyboardNotFoundError(
     `no piano keyboard found in the ${width}x${height} frame${opts.crop ? ` (crop ${opts.crop.join(',')})` : ''}${strict ? ` turned ${opts.rotate ?? 0} degrees` : ''}: expected a top view of the keys with at least 4 black keys between white keys; ${OVERRIDES_HINT}`,
   );
+}
+
+/**
+ * Frames in which under half as many visible black keys look dark between brighter white-key surface (at the
+ * located positions) as in the best frame: the camera moved (hands cover fewer keys than that).
+ */
+export function framesOffKeys(frames: readonly GrayFrame[], loc: KeyboardLocation): number {
+  const h = loc.homography;
+  const gap = 0.25 * WHITE_WIDTH;
+  const px = (f: GrayFrame, u: number, v: number): number => {
+    const [x, y] = applyH(h, u, v);
+    const i = Math.floor(x);
+    const j = Math.floor(y);
+    return i < 0 || j < 0 || i >= f.width || j >= f.height ? -1 : f.data[j * f.width + i]!;
+  };
+  const onKeys = frames.map((f) => {
+    let n = 0;
+    for (let m = loc.lowestMidi; m <= loc.highestMidi; m++) {
+      if (!isBlackKey(m)) continue;
+      const s = keySpan(m);
+      const dark = px(f, s.xc, 0.35);
+      const left = px(f, s.x0 - gap, 0.35);
+      const right = px(f, s.x1 + gap, 0.35);
+      if (dark >= 0 && left >= 0 && right >= 0 && dark < Math.min(left, right) - 20) n++;
+    }
+    return n;
+  });
+  const best = Math.max(...onKeys);
+  return best < 4 ? 0 : onKeys.filter((n) => n < 0.5 * best).length;
 }
 
 /** Left-right mirror of a float image. */

@@ -181,3 +181,14 @@ describe('locateKeyboard: --corners', () => {
     expect(() => locateKeyboard([base], { corners: ok, lowestKey: 49 })).toThrow(/white keys/);
   });
 });
+
+describe('locateKeyboard: a camera that moves', () => {
+  it('says so in a notice when the keys are elsewhere in some sampled frames', () => {
+    const shifted = (dx: number, seed: number): GrayFrame =>
+      synthFrame({ ...TOP, seed, corners: TOP.corners.map(([x, y]) => [x + dx, y]) as SynthOptions['corners'] });
+    const still = locateKeyboard([shifted(0, 1), shifted(0, 2), shifted(0, 3)]);
+    expect(still.notice).toBeUndefined();
+    const moving = locateKeyboard([shifted(0, 1), shifted(0, 2), shifted(40, 3)]);
+    expect(moving.notice).toMatch(/camera seems to move: in 1 of the 3 sampled frames/);
+  });
+});
