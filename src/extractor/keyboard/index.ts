@@ -433,20 +433,24 @@ function locateFromCorners(
   const priorInv = invertH(prior);
   const head = (7 * WHITE_WIDTH) / 12;
   const yRef = det.keys.refRow + 0.5;
-  const named: { blob: Blob; midi: number }[] = [];
-  for (const b of det.keys.blobs) {
-    const [u] = applyH(priorInv, axisX(b, yRef), yRef);
-    let best = -1;
-    let bestD = Infinity;
-    for (let m = lo; m <= hi; m++) {
-      if (!isBlackKey(m)) continue;
-      const d = Math.abs(canonicalCentreU(m) - u);
-      if (d < bestD) {
-        bestD = d;
-        best = m;
-      }
-    }
-    if (best >= 0 && bestD < 0.4 * head && !named.some((n) => n.midi === best)) named.push({ blob: b, midi: best });
+  // each black key's MIDI note as the corners put it (continuous: u = head * (midi + 0.5) - 12 W for black keys)
+  const given = det.keys.blobs.map((b) => (applyH(priorInv, axisX(b, yRef), yRef)[0] + 12 * WHITE_WIDTH) / head - 0.5);
+  // the black-key pattern names them up to the octave; the corners choose the octave (rough corners are fine)
+  const pat = assignSemitones(det.keys.blobs.map((b) => axisX(b, yRef)));
+  let named: { blob: Blob; midi: number }[] = [];
+  if (pat.cost <= 0.12) {
+    const shift = 12 * Math.round(median(given.map((g, i) => g - pat.semitones[i]!)) / 12);
+    const agree = given.filter((g, i) => Math.abs(g - pat.semitones[i]! - shift) < 2.5).length;
+    if (agree >= 0.7 * given.length)
+      named = det.keys.blobs.map((blob, i) => ({ blob, midi: pat.semitones[i]! + shift })).filter((n) => n.midi >= lo && n.midi <= hi);
+  }
+  if (named.length < 4) {
+    // no clear pattern: each key is the nearest black key of the corners' homography, when near enough
+    named = [];
+    det.keys.blobs.forEach((b, i) => {
+      const m = Math.round(given[i]!);
+      if (m >= lo && m <= hi && isBlackKey(m) && Math.abs(given[i]! - m) < 0.4 && !named.some((n) => n.midi === m)) named.push({ blob: b, midi: m });
+    });
   }
   if (named.length < 4) return unrefined();
   const blobs = named.map((n) => n.blob);
@@ -457,7 +461,7 @@ function locateFromCorners(
     cost: 0,
   }, [u0, u1]);
   if (!loc) return unrefined();
-  // keep the refinement only where it stays near the corners given (within a white key)
+  // keep the refinement only where it stays near the corners given (within 3 white keys)
   const wpx = Math.hypot(...sub(applyH(h0, u0 + WHITE_WIDTH, 1), applyH(h0, u0, 1)));
   const drift = Math.max(
     ...[
@@ -467,7 +471,7 @@ function locateFromCorners(
       [u0, 1],
     ].map(([u, v]) => Math.hypot(...sub(applyH(loc.homography, u!, v!), applyH(h0, u!, v!)))),
   );
-  return drift < Math.max(2, wpx) ? loc : unrefined();
+  return drift < Math.max(2, 3 * wpx) ? loc : unrefined();
 }
 
 /**

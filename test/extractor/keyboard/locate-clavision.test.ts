@@ -91,3 +91,21 @@ if (!present) console.warn(`skipping the ClaVision locator tests: ${DIR} is abse
     });
   }
 });
+
+(present ? describe : describe.skip)('--corners on a ClaVision clip (piece10_p45_2)', () => {
+  it('takes corners read by eye off the picture (a few px off) and refines them onto the keys', () => {
+    // back-left (the player's left, A0: on the picture's right, the keys' back at the bottom), back-right,
+    // front-right, front-left: read off a frame drawn twice as large, rounded to 5 px there
+    const corners: [number, number][] = [
+      [597, 125],
+      [60, 170],
+      [52, 85],
+      [597, 60],
+    ];
+    const { black } = CASES.find((c) => c.clip === 'piece10_p45_2')!;
+    const loc = locateKeyboard(sampleFrames(join(DIR, 'piece10_p45_2.mp4')), { corners });
+    expect([loc.lowestMidi, loc.highestMidi]).toEqual([21, 108]);
+    expect(loc.confidence).toBeGreaterThan(0.5); // refined on the keys, not the corners as given
+    for (const [x, y, name] of black) expect([name, pointToMidi(loc, x, y)]).toEqual([name, parseNoteName(name)]);
+  });
+});
