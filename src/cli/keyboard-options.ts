@@ -70,7 +70,7 @@ export function parseKeyboardOverrides(o: KeyboardOverrideText): KeyboardOverrid
 export function addKeyboardOverrideOptions(cmd: Command): Command {
   return cmd
     .option('--rotate <0|90|180|270>', 'turn the picture clockwise before locating the keys; after the turn the player sits at the bottom (default: tried automatically)')
-    .option('--flip', 'mirror the picture left-right before locating the keys (mirrored webcam; low notes must end up on the left)')
+    .option('--flip', 'mirror the picture left-right (before --rotate) before locating the keys (mirrored webcam; low notes must end up on the left)')
     .option('--corners <x1,y1,x2,y2,x3,y3,x4,y4>', "the visible keys' corners in source pixels: back-left, back-right, front-right, front-left as the player sees them (left = low notes)")
     .option('--highest-key <NOTE>', 'with --corners: the rightmost visible white key (default C8; --lowest-key defaults to A0)');
 }

@@ -104,6 +104,10 @@ export function locateKeyboard(frames: GrayFrame[], opts: LocateOptions = {}): K
       if (single && (!det || single.keys.blobs.length > 1.2 * det.keys.blobs.length)) det = single;
     }
     if (!det) return undefined;
+    if (strict && det.edges.frontSide < 0)
+      throw new KeyboardNotFoundError(
+        `turned ${base} degrees, the picture shows the black keys in front of the white keys (the player's side at the top); expected the player at the bottom after the turn; try --rotate ${(base + 180) % 360}`,
+      );
     const loc = fitLocation(det, rotate(sharp, det.rot), mulH(viewToSrc, invertH(det.rot.forward)), frame, { ...opts, flip: mirror });
     const moved = frames.length > 1 ? framesOffKeys(frames, loc) : 0;
     if (moved > 0)
@@ -176,21 +180,28 @@ function mirrorX(img: FloatImage): FloatImage {
  * the black keys lie in front of the white keys' front part (the camera looks from the other side).
  */
 function detect(work: FloatImage, maxTilt: number, base = 0, strict = false): Detection | undefined {
-  let angle = searchAngle(work, maxTilt, base);
+  let det = detectLevel(work, searchAngle(work, maxTilt, base));
+  if (det && !strict && det.edges.frontSide < 0) {
+    // black keys below the white keys' front part: the camera looks from the other side; turn the picture over.
+    const flipped = detectLevel(work, det.angleDeg + 180);
+    if (flipped && flipped.edges.frontSide > 0) det = flipped;
+  }
+  return det;
+}
+
+/**
+ * Detection at `angle`, then turned further by the black keys' residual tilt (twice at most) while that finds as
+ * many keys (in perspective, the line of the black keys' front ends is not quite along the keyboard).
+ */
+function detectLevel(work: FloatImage, angle: number): Detection | undefined {
   let det = detectAt(work, angle);
   if (!det) return undefined;
   for (let it = 0; it < 2; it++) {
     const tilt = residualTiltDeg(det.keys);
     if (Math.abs(tilt) < 0.2) break;
-    const d2 = detectAt(work, angle + tilt);
-    if (!d2) break;
-    angle += tilt;
+    const d2 = detectAt(work, det.angleDeg + tilt);
+    if (!d2 || d2.keys.blobs.length < det.keys.blobs.length) break;
     det = d2;
-  }
-  if (!strict && det.edges.frontSide < 0) {
-    // black keys below the white keys' front part: the camera looks from the other side; turn the picture over.
-    const flipped = detectAt(work, angle + 180);
-    if (flipped && flipped.edges.frontSide > 0) det = flipped;
   }
   return det;
 }

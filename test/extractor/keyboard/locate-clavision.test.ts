@@ -92,6 +92,15 @@ if (!present) console.warn(`skipping the ClaVision locator tests: ${DIR} is abse
   }
 });
 
+(present ? describe : describe.skip)('locateKeyboard on harder ClaVision clips', () => {
+  // a dark mark beyond A#7 (piece11_p45_1), a black key split in two by a highlight (piece05_p45_2), the far end's
+  // keys lost when levelled on the black keys' front ends in perspective (piece09_m45_1)
+  it.each(['piece11_p45_1', 'piece05_p45_2', 'piece09_m45_1'])('%s: the whole 88-key keyboard', (clip) => {
+    const loc = locateKeyboard(sampleFrames(join(DIR, `${clip}.mp4`)));
+    expect([loc.lowestMidi, loc.highestMidi]).toEqual([21, 108]);
+  });
+});
+
 (present ? describe : describe.skip)('--corners on a ClaVision clip (piece10_p45_2)', () => {
   it('takes corners read by eye off the picture (a few px off) and refines them onto the keys', () => {
     // back-left (the player's left, A0: on the picture's right, the keys' back at the bottom), back-right,

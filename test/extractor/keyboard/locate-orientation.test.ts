@@ -88,6 +88,11 @@ describe('locateKeyboard: orientation', () => {
     expect(() => locateKeyboard([frame], { rotate: 0 })).toThrow(/--crop .*--rotate .*--corners/);
   });
 
+  it('--rotate that leaves the player at the top names the opposite turn', () => {
+    const { frame } = transform(base, 180);
+    expect(() => locateKeyboard([frame], { rotate: 0 })).toThrow(/player's side at the top.*try --rotate 180/);
+  });
+
   it('finds a mirrored full keyboard by itself (its A0 end on the right), and with --flip', () => {
     const { frame, t } = transform(base, 'mirror');
     const want = mulH(t, truth);
