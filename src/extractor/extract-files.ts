@@ -1,6 +1,7 @@
 /**
  * `audeo extract` as a job on files: video -> Take (checkpointed, resumable) + MIDI file + piano-roll PNG.
- * Default outputs sit beside the video: <basename>.audeo.json, <basename>.mid, and the PNG beside the MIDI file.
+ * Default outputs sit beside the video: <basename>.audeo.json, <basename>.mid, and the PNG beside the MIDI file, with
+ * the located keyboard drawn over a frame beside it (<png name>.keyboard.png).
  * Every output is written atomically; nothing is written before the input and the models have been checked.
  */
 import { promises as fs } from 'node:fs';
@@ -10,8 +11,12 @@ import { decodeRoll, type Take } from '../core/take';
 import { checkWritable } from '../io/atomic';
 import { lockOutputs } from '../io/lock';
 import { writeMidiFile } from '../io/midi-file';
+import { writePng, type Image } from '../io/png';
 import { writeRollPng } from '../viz/roll-png';
+import { sampleFrames } from './frames';
+import type { GrayFrame } from './locator-types';
 import { extractTake, type ExtractOptions } from './pipeline';
+import { probeVideo } from './probe';
 
 export interface ExtractFilesOptions extends Omit<ExtractOptions, 'takePath'> {
   /** MIDI file (default: <video dir>/<basename>.mid). */
@@ -27,6 +32,8 @@ export interface ExtractSummary {
   readonly take: string;
   readonly midi: string;
   readonly png: string;
+  /** The located keyboard drawn over a frame (key outlines, note names): <roll picture>.keyboard.png. */
+  readonly keyboardPng?: string;
   readonly notes: number;
   readonly frames: number;
   readonly fps: number;
@@ -41,14 +48,43 @@ export interface ExtractSummary {
   readonly notices: readonly string[];
 }
 
-export function defaultOutputs(video: string, opts: { midiPath?: string; takePath?: string; pngPath?: string }): { midi: string; take: string; png: string } {
+export function defaultOutputs(
+  video: string,
+  opts: { midiPath?: string; takePath?: string; pngPath?: string },
+): { midi: string; take: string; png: string; keyboardPng: string } {
   const dir = path.dirname(video);
   const base = path.basename(video, path.extname(video));
   const midi = opts.midiPath ?? path.join(dir, `${base}.mid`);
   const take = opts.takePath ?? path.join(dir, `${base}.audeo.json`);
   const ext = path.extname(midi);
   const png = opts.pngPath ?? (ext ? midi.slice(0, -ext.length) : midi) + '.png';
-  return { midi, take, png };
+  const pngExt = path.extname(png);
+  const keyboardPng = (pngExt ? png.slice(0, -pngExt.length) : png) + '.keyboard.png';
+  return { midi, take, png, keyboardPng };
+}
+
+type Overlay = (frame: GrayFrame, loc: { homography: number[]; lowestMidi: number; highestMidi: number; box: [number, number, number, number]; confidence?: number }) => Image;
+
+/**
+ * The located keyboard drawn over the video's middle frame, written to `file`; false (nothing written) when the Take
+ * has no homography or the drawing is not in this build.
+ */
+async function writeKeyboardPicture(file: string, video: string, keyboard: Take['keyboard']): Promise<boolean> {
+  if (!keyboard?.homography || keyboard.homography.length !== 9) return false;
+  const modPath = './keyboard/overlay'; // resolved at run time, as the locator itself (src/extractor/pipeline.ts)
+  let draw: Overlay | undefined;
+  try {
+    draw = ((await import(modPath)) as { drawLocationOverlay?: Overlay }).drawLocationOverlay;
+  } catch {
+    return false;
+  }
+  if (typeof draw !== 'function') return false;
+  const [frame] = await sampleFrames(await probeVideo(video), 1);
+  if (!frame) return false;
+  const { homography, lowestMidi, highestMidi, box, confidence } = keyboard;
+  const picture = draw(frame, { homography: [...homography], lowestMidi, highestMidi, box: [...box], ...(confidence !== undefined ? { confidence } : {}) });
+  await writePng(file, picture);
+  return true;
 }
 
 /** What names a file: device and inode when it exists (symlinks, hard links, `./a` vs `a`), else its folder's real path + name. */
@@ -78,10 +114,11 @@ export async function extractToFiles(video: string, opts: ExtractFilesOptions = 
     ['the Take (--take)', out.take],
     ['the MIDI file (-o)', out.midi],
     ['the picture (--png)', out.png],
+    ['the keyboard picture', out.keyboardPng],
   ]);
-  for (const f of [out.midi, out.take, out.png]) await checkWritable(f);
+  for (const f of [out.midi, out.take, out.png, out.keyboardPng]) await checkWritable(f);
   // one run per output: a second extract to the same Take/MIDI/PNG stops here, naming the lock
-  const unlock = lockOutputs([out.take, out.midi, out.png]);
+  const unlock = lockOutputs([out.take, out.midi, out.png, out.keyboardPng]);
   try {
     return await extractUnlocked(video, out, opts);
   } finally {
@@ -89,9 +126,10 @@ export async function extractToFiles(video: string, opts: ExtractFilesOptions = 
   }
 }
 
-async function extractUnlocked(video: string, out: { midi: string; take: string; png: string }, opts: ExtractFilesOptions): Promise<{ take: Take; summary: ExtractSummary }> {
+async function extractUnlocked(video: string, out: ReturnType<typeof defaultOutputs>, opts: ExtractFilesOptions): Promise<{ take: Take; summary: ExtractSummary }> {
   const t0 = performance.now();
   const take = await extractTake(video, { ...opts, takePath: out.take });
+  let keyboardPng: string | undefined;
   try {
     await writeMidiFile(out.midi, take.notes, {
       ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
@@ -102,6 +140,7 @@ async function extractUnlocked(video: string, out: { midi: string; take: string;
       ...(take.rolls.roll2midi ? { roll2midi: decodeRoll(take.rolls.roll2midi) } : {}),
       notes: take.notes,
     });
+    keyboardPng = (await writeKeyboardPicture(out.keyboardPng, video, take.keyboard)) ? out.keyboardPng : undefined;
   } catch (e) {
     // the work is not lost: the complete Take holds the notes, and the next run writes the rest from it
     if (e instanceof SinkError) throw new SinkError(`${e.message} (the extraction is done and its notes are saved in the Take ${out.take}, which \`audeo play\` and \`audeo render\` read)`);
@@ -119,6 +158,7 @@ async function extractUnlocked(video: string, out: { midi: string; take: string;
       take: out.take,
       midi: out.midi,
       png: out.png,
+      ...(keyboardPng ? { keyboardPng } : {}),
       notes: take.notes.length,
       frames,
       fps,

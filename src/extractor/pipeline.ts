@@ -37,6 +37,11 @@ export interface ExtractOptions {
   readonly crop?: [number, number, number, number];
   /** MIDI note of the leftmost fully visible white key (partial keyboards). */
   readonly lowestKey?: number;
+  /** Manual keyboard overrides (src/extractor/keyboard LocateOptions): turn, mirror, corners and their highest key. */
+  readonly rotate?: 0 | 90 | 180 | 270;
+  readonly flip?: boolean;
+  readonly corners?: readonly (readonly [number, number])[];
+  readonly highestKey?: number;
   /** Note threshold; default: the card's thresholds.default, else 0.4. */
   readonly threshold?: number;
   /** Checkpoint/resume file. Without it the Take is only returned. */
@@ -216,9 +221,17 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
     else {
       progress({ stage: 'locate', framesDone: 0, framesTotal: framesEstimate });
       const samples = await sampleFrames(info, opts.locateFrames ?? 5);
-      const locOpts: LocateOptions = { ...(opts.crop ? { crop: opts.crop } : {}), ...(opts.lowestKey !== undefined ? { lowestKey: opts.lowestKey } : {}) };
+      const locOpts: LocateOptions = {
+        ...(opts.crop ? { crop: opts.crop } : {}),
+        ...(opts.lowestKey !== undefined ? { lowestKey: opts.lowestKey } : {}),
+        ...(opts.rotate !== undefined ? { rotate: opts.rotate } : {}),
+        ...(opts.flip ? { flip: true } : {}),
+        ...(opts.corners ? { corners: opts.corners } : {}),
+        ...(opts.highestKey !== undefined ? { highestKey: opts.highestKey } : {}),
+      };
       const loc = await (opts.locate ?? defaultLocate)(samples, locOpts);
       keyboard = { box: loc.box, lowestMidi: loc.lowestMidi, highestMidi: loc.highestMidi, homography: loc.homography, confidence: loc.confidence };
+      if (loc.notice) notices.push(loc.notice);
     }
     const map = buildStripMap(
       { homography: keyboard.homography ?? [], lowestMidi: keyboard.lowestMidi, highestMidi: keyboard.highestMidi },

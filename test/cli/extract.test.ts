@@ -64,7 +64,7 @@ describe('audeo extract: bad input ends in one line, a non-zero exit and no outp
     ['a file cut in half (no index)', 'cut.mp4', 2, /not a (readable )?video.*expected a video file/],
     ['a file cut in half (faststart)', 'cutfs.mp4', 2, /truncated or corrupt.*expected a complete video/],
     ['a missing file', 'nope.mp4', 2, /does not exist; expected a video file/],
-    ['a video with no keyboard', 'gray.mp4', 4, /no piano keyboard found.*expected a top view/],
+    ['a video with no keyboard', 'gray.mp4', 4, /no piano keyboard found.*expected a top view.*--crop.*--rotate.*--corners/],
   ];
   it.each(cases)('%s', async (_what, file, code, message) => {
     const r = await cli(['extract', path.join(dir, file), '--quiet']);
@@ -77,10 +77,22 @@ describe('audeo extract: bad input ends in one line, a non-zero exit and no outp
   });
 
   it('a bad option value', async () => {
-    for (const args of [['--crop', '1,2,3'], ['--threshold', '7'], ['--lowest-key', 'H9']]) {
+    for (const args of [
+      ['--crop', '1,2,3'],
+      ['--threshold', '7'],
+      ['--lowest-key', 'H9'],
+      ['--rotate', '45'],
+      ['--rotate', 'left'],
+      ['--corners', '1,2,3,4,5,6,7'],
+      ['--corners', '1,2,3,4,5,6,7,x'],
+      ['--highest-key', 'C8'],
+      ['--corners', '0,0,10,0,10,10,0,10', '--highest-key', 'C#7'],
+      ['--corners', '0,0,10,0,10,10,0,10', '--lowest-key', 'F#2'],
+    ]) {
       const r = await cli(['extract', path.join(dir, 'gray.mp4'), '--quiet', ...args]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^error: --(crop|threshold|lowest-key) .*expected/);
+      expect(r.stderr).toMatch(/^error: --(crop|threshold|lowest-key|highest-key|rotate|corners) .*expected/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(listOutputs(dir, inputs)).toEqual([]);
   });
@@ -111,8 +123,19 @@ describe('audeo extract: models', () => {
     const r = await cli(['extract', video, '--json', '--quiet']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { midi: string; take: string; png: string; frames: number; durationSec: number; models: { video2roll: { name: string } } };
-    afterCleanup.push(out.midi, out.take, out.png);
+    const out = JSON.parse(r.stdout) as {
+      midi: string;
+      take: string;
+      png: string;
+      keyboardPng: string;
+      frames: number;
+      durationSec: number;
+      models: { video2roll: { name: string } };
+    };
+    afterCleanup.push(out.midi, out.take, out.png, out.keyboardPng);
+    // the located keyboard drawn over a frame, beside the roll picture
+    expect(out.keyboardPng).toBe(path.join(dir, 'clip.keyboard.png'));
+    expect(fs.readFileSync(out.keyboardPng).subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(out.midi).toBe(path.join(dir, 'clip.mid'));
     expect(out.take).toBe(path.join(dir, 'clip.audeo.json'));
     expect(out.png).toBe(path.join(dir, 'clip.png'));
@@ -123,7 +146,7 @@ describe('audeo extract: models', () => {
     // MIDI file (header + tempo track) that may hold no notes
     expect(fs.readFileSync(out.midi).subarray(0, 4).toString('latin1')).toBe('MThd');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+  }, 180_000); // a whole extraction: 56-65 s on a 2-core machine shared with a training run
 
   it('refuses a missing model and a wrong type, naming what was expected', async () => {
     let r = await cli(['extract', video, '--quiet', '--model', 'nope@1.0.0']);

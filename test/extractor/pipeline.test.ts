@@ -57,6 +57,30 @@ describe('extract pipeline: checkpoints and resume', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('hands the keyboard overrides to the locator and keeps its notice in the Take', async () => {
+    let seen: unknown;
+    const corners: [number, number][] = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+    ];
+    const take = await extractTake(video.file, {
+      modelsRoot: FIXTURE_MODELS,
+      rotate: 90,
+      flip: true,
+      corners,
+      lowestKey: 48,
+      highestKey: 83,
+      locate: async (f, o) => {
+        seen = o;
+        return { ...(await boxLocator(video.box)(f, o)), notice: 'the camera seems to move: test' };
+      },
+    });
+    expect(seen).toEqual({ rotate: 90, flip: true, corners, lowestKey: 48, highestKey: 83 });
+    expect(take.notices).toContain('the camera seems to move: test');
+  });
+
   it('an interrupted run leaves an incomplete Take; the next run resumes from it and ends with the same notes', async () => {
     const takePath = path.join(dir, 'keys.audeo.json');
     const base = { modelsRoot: FIXTURE_MODELS, locate: boxLocator(video.box), takePath, checkpointSec: 0.5, batch: 4 };

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors';
 import { parseNoteName } from '../../core/keys';
+import { addKeyboardOverrideOptions, parseKeyboardOverrides, parseWhiteKey, type KeyboardOverrideText } from '../keyboard-options';
 import { action } from '../run-command';
 
-export interface ExtractCliOptions {
+export interface ExtractCliOptions extends KeyboardOverrideText {
   readonly output?: string;
   readonly take?: string;
   readonly png?: string;
@@ -45,7 +46,8 @@ export function parseLowestKey(text: string): number {
 /** Runs the command (also used by tests and `audeo demo`). */
 export async function runExtract(video: string, o: ExtractCliOptions): Promise<void> {
   const crop = o.crop !== undefined ? parseCrop(o.crop) : undefined;
-  const lowestKey = o.lowestKey !== undefined ? parseLowestKey(o.lowestKey) : undefined;
+  const overrides = parseKeyboardOverrides(o);
+  const lowestKey = o.lowestKey === undefined ? undefined : overrides.corners ? parseWhiteKey('--lowest-key', o.lowestKey) : parseLowestKey(o.lowestKey);
   const threshold = o.threshold !== undefined ? parseThreshold(o.threshold) : undefined;
   const { extractToFiles } = await import('../../extractor/extract-files');
   const { makeProgress } = await import('../progress');
@@ -59,6 +61,7 @@ export async function runExtract(video: string, o: ExtractCliOptions): Promise<v
       ...(o.refiner ? { refiner: o.refiner } : {}),
       ...(crop ? { crop } : {}),
       ...(lowestKey !== undefined ? { lowestKey } : {}),
+      ...overrides,
       ...(threshold !== undefined ? { threshold } : {}),
       onProgress: (p) => progress.update(p.stage, p.framesDone, p.framesTotal),
     });
@@ -76,6 +79,7 @@ export async function runExtract(video: string, o: ExtractCliOptions): Promise<v
       `take: ${summary.take}`,
       `midi: ${summary.midi}`,
       `roll: ${summary.png}`,
+      ...(summary.keyboardPng ? [`keyboard picture: ${summary.keyboardPng} (check that the note names sit on the right keys)`] : []),
     ];
     process.stderr.write(`${lines.join('\n')}\n`);
   } finally {
@@ -84,7 +88,7 @@ export async function runExtract(video: string, o: ExtractCliOptions): Promise<v
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('extract')
     .description('Watch a top-view piano video and write its notes: a Take (.audeo.json), a MIDI file and a piano-roll PNG')
     .argument('<video>', 'the video file (mp4, mov, mkv, webm, ...)')
@@ -94,7 +98,8 @@ export function register(program: Command): void {
     .option('--model <NAME[@VERSION]>', 'Video2Roll model (default: models/index.json default)')
     .option('--refiner <NAME[@VERSION]|none>', 'Roll2Midi model, or none to skip the stage (default: the index default, if any)')
     .option('--crop <X,Y,W,H>', 'search the keyboard only in this box of the frame (source pixels)')
-    .option('--lowest-key <NOTE>', 'leftmost visible white key for a partial keyboard, e.g. C3')
+    .option('--lowest-key <NOTE>', 'leftmost visible white key for a partial keyboard, e.g. C3');
+  addKeyboardOverrideOptions(cmd)
     .option('--threshold <T>', 'note threshold 0..1 (default: the model card, else 0.4)')
     .option('--json', 'print one JSON result object on stdout')
     .option('-q, --quiet', 'no progress on stderr')

@@ -81,7 +81,7 @@ export function rowRuns(img: FloatImage, y: number, maxWidth: number, minBright 
   // black keys stand apart: bright key surface at least about half a black key wide between neighbours
   // (noise along an edge makes clusters of short runs with tiny gaps instead)
   const mw = median(runs.map((r) => r.x1 - r.x0));
-  const minGap = M_max(2, 0.4 * mw);
+  const minGap = M_max(2, 0.25 * mw);
   return runs.filter((r, k) => {
     const prev = runs[k - 1];
     const next = runs[k + 1];
@@ -201,7 +201,7 @@ export function findBlackKeys(img: FloatImage): BlackKeys | undefined {
     });
   const atRef = new Set<number>();
   for (let y = M_max(0, refRow - 1); y <= M_min(rows.length - 1, refRow + 1); y++) for (const id of ids[y]!) atRef.add(find(id));
-  const cand = [...atRef].map((id) => comps.get(id)!).map(toBlob);
+  const cand = mergeSplit([...atRef].map((id) => comps.get(id)!), refRow);
   if (cand.length < 4) return undefined;
   const mTop = median(cand.map((b) => b.top));
   const mBot = median(cand.map((b) => b.bottom));
@@ -213,6 +213,26 @@ export function findBlackKeys(img: FloatImage): BlackKeys | undefined {
     .filter((b) => M_abs(b.bottom - mBot) < 0.35 * mH || M_abs(b.top - mTop) < 0.35 * mH)
     .sort((p, q) => p.a + p.b * refRow - (q.a + q.b * refRow));
   return blobs.length >= 4 ? { blobs, refRow } : undefined;
+}
+
+/**
+ * Blobs of the run lists, sorted along the row `y`; neighbours whose axes cross that row much closer than keys stand
+ * (under 0.3 of the median spacing) are one key split in two (a highlight along it, or across it) and are joined.
+ */
+function mergeSplit(lists: { y: number; xc: number; w: number }[][], y: number): Blob[] {
+  const at = (b: Blob): number => b.a + b.b * (y + 0.5);
+  const items = lists.map((l) => ({ rows: l, blob: toBlob(l) })).sort((p, q) => at(p.blob) - at(q.blob));
+  if (items.length < 4) return items.map((i) => i.blob);
+  const minDx = 0.3 * median(items.slice(1).map((it, k) => at(it.blob) - at(items[k]!.blob)));
+  const out = [items[0]!];
+  for (const it of items.slice(1)) {
+    const last = out[out.length - 1]!;
+    if (at(it.blob) - at(last.blob) < minDx) {
+      const rows = [...last.rows, ...it.rows];
+      out[out.length - 1] = { rows, blob: toBlob(rows) };
+    } else out.push(it);
+  }
+  return out.map((i) => i.blob);
 }
 
 function toBlob(rows: { y: number; xc: number; w: number }[]): Blob {
@@ -238,11 +258,11 @@ function toBlob(rows: { y: number; xc: number; w: number }[]): Blob {
   return { top, bottom, rows: rs, a: line.c, b: line.d, width: median(use.map((r) => r.w)) };
 }
 
-/** Best rotation in [-maxDeg, maxDeg] degrees, coarse then fine. */
-export function searchAngle(img: FloatImage, maxDeg: number): number {
-  let best = 0;
+/** Best rotation in [centre - maxDeg, centre + maxDeg] degrees, coarse then fine. */
+export function searchAngle(img: FloatImage, maxDeg: number, centre = 0): number {
+  let best = centre;
   let bestS = -1;
-  for (let a = -maxDeg; a <= maxDeg + 1e-9; a += 1) {
+  for (let a = centre - maxDeg; a <= centre + maxDeg + 1e-9; a += 1) {
     const s = angleScore(img, a);
     if (s > bestS) {
       bestS = s;

@@ -3,10 +3,10 @@
  * identifies the octave pattern, and fits the homography from the canonical 88-key strip to source pixels.
  * See docs/keyboard-locator.md.
  */
-import { KeyboardNotFoundError } from '../../core/errors';
+import { InputError, KeyboardNotFoundError } from '../../core/errors';
 import { keySpan, WHITE_WIDTH } from '../../core/keyboard-geometry';
 import { HIGHEST_PIANO_MIDI, isBlackKey, LOWEST_PIANO_MIDI, midiToName } from '../../core/keys';
-import { axisX, detectAt, residualTiltDeg, searchAngle, type Detection } from './detect';
+import { axisX, detectAt, residualTiltDeg, searchAngle, type Blob, type Detection } from './detect';
 import { median } from './fit';
 import { applyH, fitHomography, invertH, mulH, type Point } from './homography';
 import { checkFrame, clipBox, medianAndRepresentative, rotate, sample, type FloatImage, type GrayFrame } from './image';
@@ -32,6 +32,8 @@ export interface KeyboardLocation {
   box: [number, number, number, number];
   /** 0..1 */
   confidence: number;
+  /** A caution for the user about this location (e.g. the camera moves between the sampled frames). */
+  notice?: string;
 }
 
 export interface LocateOptions {
@@ -43,7 +45,32 @@ export interface LocateOptions {
   maxTiltDeg?: number;
   /** Working width in pixels the frames are downscaled to (default 640). */
   workWidth?: number;
+  /**
+   * Turn the picture clockwise by this many degrees before locating; after the turn the player's side must be at the
+   * bottom (low notes left). Without it the locator tries 0 and 180, then 90 and 270.
+   */
+  rotate?: QuarterTurn;
+  /** Mirror the picture left-right before locating (a mirrored webcam, a camera facing the other way). */
+  flip?: boolean;
+  /**
+   * The four corners of the visible keys' area in source pixels, as seen by the player: back-left, back-right,
+   * front-right, front-left (left = low notes). The homography comes from them (refined on the keys when it can be),
+   * for the range lowestKey (default A0) .. highestKey (default C8), both white keys.
+   */
+  corners?: readonly (readonly [number, number])[];
+  /** With `corners`: MIDI note of the rightmost visible (white) key (default C8). */
+  highestKey?: number;
 }
+
+export type QuarterTurn = 0 | 90 | 180 | 270;
+
+/** The overrides to name when the keyboard is not found. */
+export const OVERRIDES_HINT = 'try --crop X,Y,W,H around the keys, --rotate 90|180|270 or --flip, or --corners with the keys\' four corners';
+
+/** A keyboard seen, but whose black keys do not fit the pattern here (another orientation may do). */
+class PatternMisfitError extends KeyboardNotFoundError {}
+/** An 88-key keyboard read right to left: the picture is mirrored. */
+class MirroredError extends KeyboardNotFoundError {}
 
 const LOWEST_KEY_HINT = 'pass --lowest-key with the note of the leftmost fully visible white key, e.g. "--lowest-key C3"';
 
@@ -58,34 +85,123 @@ export function locateKeyboard(frames: GrayFrame[], opts: LocateOptions = {}): K
   const box = clipBox(opts.crop ?? [0, 0, width, height], width, height);
   const scale = Math.max(1, box[2] / (opts.workWidth ?? 640));
   const { median: work, representative } = medianAndRepresentative(frames, box, scale);
-  const maxTilt = opts.maxTiltDeg ?? 10;
-  const det = detect(work, maxTilt);
-  if (!det)
-    throw new KeyboardNotFoundError(
-      `no piano keyboard found in the ${width}x${height} frame${opts.crop ? ` (crop ${opts.crop.join(',')})` : ''}: expected a top view with at least 4 black keys between white keys; try --crop X,Y,W,H around the keys`,
-    );
-  // rotated-work -> source pixels
+  const frame: FrameInfo = { width, height, box };
+  // work -> source pixels
   const workToSrc = [scale, 0, box[0], 0, scale, box[1], 0, 0, 1];
-  const rotToSrc = mulH(workToSrc, invertH(det.rot.forward));
-  return fitLocation(det, rotate(representative, det.rot), rotToSrc, { width, height, box }, opts);
+  if (opts.corners) return locateFromCorners(opts.corners, work, representative, workToSrc, frame, opts);
+  const maxTilt = opts.maxTiltDeg ?? 10;
+  const strict = opts.rotate !== undefined;
+  const bases: number[] = strict ? [opts.rotate ?? 0] : [0, 90];
+  let firstError: KeyboardNotFoundError | undefined;
+  const attempt = (base: number, mirror: boolean): KeyboardLocation | undefined => {
+    const view = mirror ? mirrorX(work) : work;
+    const sharp = mirror ? mirrorX(representative) : representative;
+    const viewToSrc = mirror ? mulH(workToSrc, [-1, 0, work.width, 0, 1, 0, 0, 0, 1]) : workToSrc;
+    let det = detect(view, maxTilt, base, strict);
+    if (frames.length > 1 && (!det || det.keys.blobs.length < 20)) {
+      // a camera that moves blurs the median of the frames: the sharp frame alone may show more keys
+      const single = detect(sharp, maxTilt, base, strict);
+      if (single && (!det || single.keys.blobs.length > 1.2 * det.keys.blobs.length)) det = single;
+    }
+    if (!det) return undefined;
+    if (strict && det.edges.frontSide < 0)
+      throw new KeyboardNotFoundError(
+        `turned ${base} degrees, the picture shows the black keys in front of the white keys (the player's side at the top); expected the player at the bottom after the turn; try --rotate ${(base + 180) % 360}`,
+      );
+    const loc = fitLocation(det, rotate(sharp, det.rot), mulH(viewToSrc, invertH(det.rot.forward)), frame, { ...opts, flip: mirror });
+    const moved = frames.length > 1 ? framesOffKeys(frames, loc) : 0;
+    if (moved > 0)
+      loc.notice = `the camera seems to move: in ${moved} of the ${frames.length} sampled frames most black keys are not where the located keyboard puts them; notes may land on the wrong keys (expected a fixed camera; check the .keyboard.png picture)`;
+    return loc;
+  };
+  for (const base of bases) {
+    let mirror = Boolean(opts.flip);
+    for (let tries = 0; tries < 2; tries++) {
+      try {
+        const loc = attempt(base, mirror);
+        if (loc) return loc;
+        break;
+      } catch (e) {
+        if (e instanceof MirroredError && !mirror) {
+          mirror = true; // an 88-key keyboard read A#7..A#0: look again in the mirror
+          continue;
+        }
+        if (!(e instanceof PatternMisfitError || e instanceof MirroredError)) throw e;
+        firstError ??= e;
+        break;
+      }
+    }
+  }
+  if (firstError) throw new KeyboardNotFoundError(firstError.message);
+  throw new KeyboardNotFoundError(
+    `no piano keyboard found in the ${width}x${height} frame${opts.crop ? ` (crop ${opts.crop.join(',')})` : ''}${strict ? ` turned ${opts.rotate ?? 0} degrees` : ''}: expected a top view of the keys with at least 4 black keys between white keys; ${OVERRIDES_HINT}`,
+  );
 }
 
-function detect(work: FloatImage, maxTilt: number): Detection | undefined {
-  let angle = searchAngle(work, maxTilt);
+/**
+ * Frames in which under half as many visible black keys look dark between brighter white-key surface (at the
+ * located positions) as in the best frame: the camera moved (hands cover fewer keys than that).
+ */
+export function framesOffKeys(frames: readonly GrayFrame[], loc: KeyboardLocation): number {
+  const h = loc.homography;
+  const gap = 0.25 * WHITE_WIDTH;
+  const px = (f: GrayFrame, u: number, v: number): number => {
+    const [x, y] = applyH(h, u, v);
+    const i = Math.floor(x);
+    const j = Math.floor(y);
+    return i < 0 || j < 0 || i >= f.width || j >= f.height ? -1 : f.data[j * f.width + i]!;
+  };
+  const onKeys = frames.map((f) => {
+    let n = 0;
+    for (let m = loc.lowestMidi; m <= loc.highestMidi; m++) {
+      if (!isBlackKey(m)) continue;
+      const s = keySpan(m);
+      const dark = px(f, s.xc, 0.35);
+      const left = px(f, s.x0 - gap, 0.35);
+      const right = px(f, s.x1 + gap, 0.35);
+      if (dark >= 0 && left >= 0 && right >= 0 && dark < Math.min(left, right) - 20) n++;
+    }
+    return n;
+  });
+  const best = Math.max(...onKeys);
+  return best < 4 ? 0 : onKeys.filter((n) => n < 0.5 * best).length;
+}
+
+/** Left-right mirror of a float image. */
+function mirrorX(img: FloatImage): FloatImage {
+  const out = new Float32Array(img.data.length);
+  const w = img.width;
+  for (let y = 0; y < img.height; y++) for (let x = 0; x < w; x++) out[y * w + x] = img.data[y * w + (w - 1 - x)]!;
+  return { width: w, height: img.height, data: out };
+}
+
+/**
+ * The black keys and edges at the best angle within maxTilt of `base`; unless `strict`, turned over (base + 180) when
+ * the black keys lie in front of the white keys' front part (the camera looks from the other side).
+ */
+function detect(work: FloatImage, maxTilt: number, base = 0, strict = false): Detection | undefined {
+  let det = detectLevel(work, searchAngle(work, maxTilt, base));
+  if (det && !strict && det.edges.frontSide < 0) {
+    // black keys below the white keys' front part: the camera looks from the other side; turn the picture over.
+    const flipped = detectLevel(work, det.angleDeg + 180);
+    if (flipped && flipped.edges.frontSide > 0) det = flipped;
+  }
+  return det;
+}
+
+/**
+ * Detection at `angle`, then turned further by the black keys' residual tilt (twice at most) while that finds as
+ * many keys (in perspective, the line of the black keys' front ends is not quite along the keyboard).
+ */
+function detectLevel(work: FloatImage, angle: number): Detection | undefined {
   let det = detectAt(work, angle);
   if (!det) return undefined;
   for (let it = 0; it < 2; it++) {
     const tilt = residualTiltDeg(det.keys);
     if (Math.abs(tilt) < 0.2) break;
-    const d2 = detectAt(work, angle + tilt);
-    if (!d2) break;
-    angle += tilt;
+    const d2 = detectAt(work, det.angleDeg + tilt);
+    if (!d2 || d2.keys.blobs.length < det.keys.blobs.length) break;
     det = d2;
-  }
-  if (det.edges.frontSide < 0) {
-    // black keys below the white keys' front part: the camera looks from the other side; turn the picture over.
-    const flipped = detectAt(work, angle + 180);
-    if (flipped && flipped.edges.frontSide > 0) det = flipped;
   }
   return det;
 }
@@ -97,22 +213,23 @@ interface FrameInfo {
 }
 
 function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], frame: FrameInfo, opts: LocateOptions): KeyboardLocation {
-  const { blobs, refRow } = det.keys;
+  const { refRow } = det.keys;
   const yRef = refRow + 0.5;
-  const xs = blobs.map((b) => axisX(b, yRef));
-  const pat = assignSemitones(xs);
+  let blobs = det.keys.blobs;
+  let xs = blobs.map((b) => axisX(b, yRef));
+  let pat = assignSemitones(xs);
+  const [k0, k1] = pianoWindow(pat.semitones);
+  if (k0 > 0 || k1 < blobs.length - 1) {
+    // dark marks beyond the keyboard's ends (its cheek blocks, the body, a cable) are no black keys
+    blobs = blobs.slice(k0, k1 + 1);
+    xs = xs.slice(k0, k1 + 1);
+    pat = assignSemitones(xs);
+  }
   if (!Number.isFinite(pat.cost) || pat.cost > 0.12)
-    throw new KeyboardNotFoundError(
-      `the ${blobs.length} dark keys found do not follow the black-key pattern (groups of 2 and 3, misfit ${pat.cost.toFixed(2)}); expected a top view of a piano keyboard; try --crop X,Y,W,H around the keys`,
+    throw new PatternMisfitError(
+      `the ${blobs.length} dark keys found do not follow the black-key pattern (groups of 2 and 3, misfit ${pat.cost.toFixed(2)}); expected a view of a piano keyboard from above; ${OVERRIDES_HINT}`,
     );
-  const { back, front } = det.edges;
-  // Two correspondences per black key: its axis meets the back edge (v = 0) and the front edge (v = 1).
-  const meet = (a: number, b: number, line: { c: number; d: number }): Point => {
-    const x = (a + b * line.c) / (1 - b * line.d);
-    return [x, line.c + line.d * x];
-  };
-  const imgPts: Point[] = [];
-  for (const bl of blobs) imgPts.push(meet(bl.a, bl.b, back), meet(bl.a, bl.b, front));
+  const imgPts = blackKeyPoints(det, blobs);
   const blackUv = (octaveShift: number): Point[] =>
     pat.semitones.flatMap((s) => {
       const u = canonicalCentreU(s + octaveShift);
@@ -123,6 +240,9 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
   let shift: number;
   if (span === 84 && s0 % 12 === 10) {
     shift = 22 - s0; // A#0 .. A#7: the whole 88-key keyboard, anchored by its ends
+  } else if (span === 84 && s0 % 12 === 6 && !opts.flip) {
+    // F# .. F# over 7 octaves is no piano's; A#7 .. A#0 read from the left is: the picture is mirrored
+    throw new MirroredError(`the 36 black keys run from the high end on the left: the picture is mirrored; expected low notes on the left; try --flip`);
   } else if (opts.lowestKey === undefined && s0 % 12 === 10 && lowEndVisible(det, fitHomography(blackUv(22 - s0), imgPts))) {
     shift = 22 - s0; // the keyboard's low end (A0, A#0, B0) is in view: only an 88-key piano starts so
   } else {
@@ -139,8 +259,59 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
     const k = Math.round((opts.lowestKey - m) / 12);
     shift = provisional + 12 * k;
   }
-  // Black keys alone, then refined with the white-key gaps in front of them (on the key plane, no parallax).
-  const base: Correspondences = { uv: blackUv(shift), xy: imgPts, weight: imgPts.map(() => 1) };
+  const firstMidi = s0 + shift;
+  const lastMidi = pat.semitones[pat.semitones.length - 1]! + shift;
+  if (firstMidi < LOWEST_PIANO_MIDI || lastMidi > HIGHEST_PIANO_MIDI)
+    throw new KeyboardNotFoundError(
+      `with --lowest-key ${opts.lowestKey !== undefined ? midiToName(opts.lowestKey) : '?'} the visible black keys would run ${midiToName(firstMidi)}..${midiToName(lastMidi)}, outside the piano's A0..C8; expected the note of the leftmost fully visible white key, e.g. "--lowest-key C3"`,
+    );
+  const loc = refineAndFinish(det, sharp, rotToSrc, frame, { blobs, imgPts, midis: pat.semitones.map((s) => s + shift), cost: pat.cost });
+  if (!loc)
+    throw new KeyboardNotFoundError(
+      `with --lowest-key ${opts.lowestKey !== undefined ? midiToName(opts.lowestKey) : '?'} no key of the piano's A0..C8 would be in the picture; expected the note of the leftmost fully visible white key, e.g. "--lowest-key C3"`,
+    );
+  return loc;
+}
+
+/** Two image points per black key: its axis meets the back edge (v = 0) and the front edge (v = 1). */
+function blackKeyPoints(det: Detection, blobs: readonly Blob[]): Point[] {
+  const { back, front } = det.edges;
+  const meet = (a: number, b: number, line: { c: number; d: number }): Point => {
+    const x = (a + b * line.c) / (1 - b * line.d);
+    return [x, line.c + line.d * x];
+  };
+  return blobs.flatMap((bl) => [meet(bl.a, bl.b, back), meet(bl.a, bl.b, front)]);
+}
+
+interface NamedKeys {
+  blobs: readonly Blob[];
+  /** blackKeyPoints of the blobs. */
+  imgPts: Point[];
+  /** MIDI note of each blob. */
+  midis: number[];
+  /** Pattern misfit (0 = perfect). */
+  cost: number;
+}
+
+/**
+ * The homography from named black keys (rotated-view coordinates), refined with the white-key gaps in front of them
+ * (on the key plane, no parallax); the visible key range (within uRange), box and confidence. undefined when no key
+ * is in view.
+ */
+function refineAndFinish(
+  det: Detection,
+  sharp: FloatImage,
+  rotToSrc: number[],
+  frame: FrameInfo,
+  keys: NamedKeys,
+  uRange: [number, number] = [0, 1],
+): KeyboardLocation | undefined {
+  const { blobs, imgPts } = keys;
+  const uv = keys.midis.flatMap((m) => {
+    const u = canonicalCentreU(m);
+    return [[u, 0] as Point, [u, 1] as Point];
+  });
+  const base: Correspondences = { uv, xy: imgPts, weight: imgPts.map(() => 1) };
   const first = robustHomography(base, Infinity);
   let hRot = first.h;
   let rmsRot = first.rms / Math.max(1e-6, Math.hypot(...sub(applyH(hRot, 0.5 + WHITE_WIDTH, 1), applyH(hRot, 0.5, 1))));
@@ -152,8 +323,8 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
     const gaps = whiteGapPoints(sharp, hRot, {
       vFrom: Math.min(0.9, vBlackEnd + 0.06),
       vTo: 0.96,
-      uLo: gLo,
-      uHi: gHi,
+      uLo: Math.max(gLo, uRange[0]),
+      uHi: Math.min(gHi, uRange[1]),
       white: det.edges.white,
       dark: det.edges.dark,
     });
@@ -168,8 +339,21 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
     rmsRot = r.rms / Math.max(1e-6, wpx);
   }
   const h = mulH(rotToSrc, hRot);
-  const rms = rmsRot;
-  const [uLo, uHi] = visibleU(h, frame);
+  const loc = finish(h, frame, uRange);
+  if (!loc) return undefined;
+  // confidence: keys found vs expected, fit residual (in white-key widths), pattern misfit
+  let expected = 0;
+  for (let m = loc.lowestMidi; m <= loc.highestMidi; m++) if (isBlackKey(m)) expected++;
+  const found = Math.min(1, blobs.length / Math.max(1, expected));
+  const confidence = found * Math.exp(-rmsRot / 0.25) * Math.exp(-keys.cost * 5);
+  return { ...loc, confidence: Math.max(0, Math.min(1, confidence)) };
+}
+
+/** Visible key range (keys at least half inside the frame and uRange) and box of a homography; confidence 1. */
+function finish(h: number[], frame: FrameInfo, uRange: [number, number]): KeyboardLocation | undefined {
+  const [vLo, vHi] = visibleU(h, frame);
+  const uLo = Math.max(vLo, uRange[0]);
+  const uHi = Math.min(vHi, uRange[1]);
   let lowestMidi = HIGHEST_PIANO_MIDI + 1;
   let highestMidi = LOWEST_PIANO_MIDI - 1;
   for (let m = LOWEST_PIANO_MIDI; m <= HIGHEST_PIANO_MIDI; m++) {
@@ -179,25 +363,152 @@ function fitLocation(det: Detection, sharp: FloatImage, rotToSrc: number[], fram
       highestMidi = Math.max(highestMidi, m);
     }
   }
-  const firstMidi = s0 + shift;
-  const lastMidi = pat.semitones[pat.semitones.length - 1]! + shift;
-  if (firstMidi < LOWEST_PIANO_MIDI || lastMidi > HIGHEST_PIANO_MIDI || lowestMidi > highestMidi)
-    throw new KeyboardNotFoundError(
-      `with --lowest-key ${opts.lowestKey !== undefined ? midiToName(opts.lowestKey) : '?'} the visible black keys would run ${midiToName(firstMidi)}..${midiToName(lastMidi)}, outside the piano's A0..C8; expected the note of the leftmost fully visible white key, e.g. "--lowest-key C3"`,
-    );
-  // confidence: keys found vs expected, fit residual vs white-key width, pattern misfit
-  let expected = 0;
-  for (let m = lowestMidi; m <= highestMidi; m++) if (isBlackKey(m)) expected++;
-  const found = Math.min(1, blobs.length / Math.max(1, expected));
-  // rms is in white-key widths
-  const confidence = found * Math.exp(-rms / 0.25) * Math.exp(-pat.cost * 5);
+  if (lowestMidi > highestMidi) return undefined;
   return {
     homography: h,
     lowestMidi,
     highestMidi,
     box: visibleBox(h, frame, Math.max(uLo, keySpan(lowestMidi).x0), Math.min(uHi, keySpan(highestMidi).x1)),
-    confidence: Math.max(0, Math.min(1, confidence)),
+    confidence: 1,
   };
+}
+
+/**
+ * --corners: the homography from the four corners for lowestKey..highestKey (default A0..C8); then, in a view
+ * rectified through it, the black keys and edges are found and each named by the nearest black key of that
+ * homography, and the fit is refined on them as the automatic locator does. Unrefined when fewer than 4 black keys
+ * are found there (confidence 0.5).
+ */
+function locateFromCorners(
+  corners: readonly (readonly [number, number])[],
+  work: FloatImage,
+  representative: FloatImage,
+  workToSrc: number[],
+  frame: FrameInfo,
+  opts: LocateOptions,
+): KeyboardLocation {
+  const lo = opts.lowestKey ?? LOWEST_PIANO_MIDI;
+  const hi = opts.highestKey ?? HIGHEST_PIANO_MIDI;
+  if (corners.length !== 4 || corners.some((p) => p.length !== 2 || !p.every(Number.isFinite)))
+    throw new InputError(`--corners needs 4 points (8 numbers), got ${corners.length}; expected x1,y1,x2,y2,x3,y3,x4,y4 in source pixels`);
+  if (isBlackKey(lo) || isBlackKey(hi) || hi <= lo)
+    throw new InputError(
+      `with --corners the keys run ${midiToName(lo)}..${midiToName(hi)}; expected white keys, the lowest below the highest (--lowest-key / --highest-key, default A0..C8)`,
+    );
+  const u0 = keySpan(lo).x0;
+  const u1 = keySpan(hi).x1;
+  let h0: number[];
+  try {
+    h0 = fitHomography(
+      [
+        [u0, 0],
+        [u1, 0],
+        [u1, 1],
+        [u0, 1],
+      ],
+      corners.map((p) => [p[0], p[1]] as Point),
+    );
+  } catch {
+    throw new InputError(`--corners ${corners.flat().join(',')} do not make a four-sided area; expected back-left, back-right, front-right, front-left corners of the keys`);
+  }
+  // a view rectified through h0: white key 12 px wide, keys 84 px deep, margins of one white key and 0.2 of the depth
+  const pxU = 12 / WHITE_WIDTH;
+  const depth = 84;
+  const margin = 12;
+  const rw = Math.ceil((u1 - u0) * pxU) + 2 * margin;
+  const rh = Math.ceil(1.4 * depth);
+  // rectified pixel -> strip
+  const rectToStrip = [1 / pxU, 0, u0 - margin / pxU, 0, 1 / depth, -0.2, 0, 0, 1];
+  const rectToWork = mulH(invertH(workToSrc), mulH(h0, rectToStrip));
+  const warp = (img: FloatImage): FloatImage => {
+    const out = new Float32Array(rw * rh);
+    for (let j = 0; j < rh; j++)
+      for (let i = 0; i < rw; i++) {
+        const [x, y] = applyH(rectToWork, i + 0.5, j + 0.5);
+        out[j * rw + i] = sample(img, x, y);
+      }
+    return { width: rw, height: rh, data: out };
+  };
+  const rect = warp(work);
+  const unrefined = (): KeyboardLocation => {
+    const loc = finish(h0, frame, [u0, u1]);
+    if (!loc)
+      throw new InputError(`--corners ${corners.flat().join(',')} put no key inside the ${frame.width}x${frame.height} frame; expected the keys' corners in source pixels`);
+    return { ...loc, confidence: 0.5 };
+  };
+  const det = detect(rect, 3, 0, true);
+  if (!det) return unrefined();
+  const rotToSrc = mulH(workToSrc, mulH(rectToWork, invertH(det.rot.forward)));
+  // prior strip -> rotated view
+  const prior = mulH(det.rot.forward, invertH(rectToStrip));
+  const priorInv = invertH(prior);
+  const head = (7 * WHITE_WIDTH) / 12;
+  const yRef = det.keys.refRow + 0.5;
+  // each black key's MIDI note as the corners put it (continuous: u = head * (midi + 0.5) - 12 W for black keys)
+  const given = det.keys.blobs.map((b) => (applyH(priorInv, axisX(b, yRef), yRef)[0] + 12 * WHITE_WIDTH) / head - 0.5);
+  // the black-key pattern names them up to the octave; the corners choose the octave (rough corners are fine)
+  const pat = assignSemitones(det.keys.blobs.map((b) => axisX(b, yRef)));
+  let named: { blob: Blob; midi: number }[] = [];
+  if (pat.cost <= 0.12) {
+    const shift = 12 * Math.round(median(given.map((g, i) => g - pat.semitones[i]!)) / 12);
+    const agree = given.filter((g, i) => Math.abs(g - pat.semitones[i]! - shift) < 2.5).length;
+    if (agree >= 0.7 * given.length)
+      named = det.keys.blobs.map((blob, i) => ({ blob, midi: pat.semitones[i]! + shift })).filter((n) => n.midi >= lo && n.midi <= hi);
+  }
+  if (named.length < 4) {
+    // no clear pattern: each key is the nearest black key of the corners' homography, when near enough
+    named = [];
+    det.keys.blobs.forEach((b, i) => {
+      const m = Math.round(given[i]!);
+      if (m >= lo && m <= hi && isBlackKey(m) && Math.abs(given[i]! - m) < 0.4 && !named.some((n) => n.midi === m)) named.push({ blob: b, midi: m });
+    });
+  }
+  if (named.length < 4) return unrefined();
+  const blobs = named.map((n) => n.blob);
+  const loc = refineAndFinish(det, rotate(warp(representative), det.rot), rotToSrc, frame, {
+    blobs,
+    imgPts: blackKeyPoints(det, blobs),
+    midis: named.map((n) => n.midi),
+    cost: 0,
+  }, [u0, u1]);
+  if (!loc) return unrefined();
+  // keep the refinement only where it stays near the corners given (within 3 white keys)
+  const wpx = Math.hypot(...sub(applyH(h0, u0 + WHITE_WIDTH, 1), applyH(h0, u0, 1)));
+  const drift = Math.max(
+    ...[
+      [u0, 0],
+      [u1, 0],
+      [u1, 1],
+      [u0, 1],
+    ].map(([u, v]) => Math.hypot(...sub(applyH(loc.homography, u!, v!), applyH(h0, u!, v!)))),
+  );
+  return drift < Math.max(2, 3 * wpx) ? loc : unrefined();
+}
+
+/**
+ * Index range of the keys that can be one piano's: the A#0..A#7 run when one is there with at most 3 other dark
+ * keys beside it, else (a span over 84 semitones, wider than a piano) the most keys spanning at most 84 when that
+ * leaves out at most 3; else all of them.
+ */
+export function pianoWindow(semis: readonly number[]): [number, number] {
+  const n = semis.length;
+  const all: [number, number] = [0, n - 1];
+  const maxDrop = 3;
+  for (let i = 0; i <= maxDrop && i < n; i++) {
+    if (semis[i]! % 12 !== 10) continue;
+    for (let j = n - 1; j >= n - 1 - (maxDrop - i) && j > i; j--) if (semis[j]! - semis[i]! === 84) return [i, j];
+  }
+  if (semis[n - 1]! - semis[0]! <= 84) return all;
+  let best = all;
+  let bestCount = 0;
+  for (let i = 0, j = 0; i < n; i++) {
+    while (j + 1 < n && semis[j + 1]! - semis[i]! <= 84) j++;
+    if (j - i + 1 > bestCount) {
+      bestCount = j - i + 1;
+      best = [i, j];
+    }
+  }
+  return n - bestCount <= maxDrop ? best : all;
 }
 
 /**

@@ -42,49 +42,127 @@ export interface PatternFit {
 
 /**
  * Assigns black-key semitones to sorted x centres (pixels along the keyboard). Gaps between neighbours are 2 or 3
- * semitone heads (C#-D#, F#-G#, G#-A# vs D#-F#, A#-C#); a hidden key makes a gap of 4-5. The local head size is
- * re-estimated from a quadratic fit of x against semitone (mild perspective).
+ * semitone heads (C#-D#, F#-G#, G#-A# vs D#-F#, A#-C#); hidden keys make longer gaps. The head size may vary along
+ * the keyboard (perspective: a camera off to one side sees the far keys narrower): it is first estimated locally
+ * (from the smaller gaps around each gap), then from a 1-D projective fit x = (a s + b) / (c s + 1) of x against the
+ * assigned semitone s, which is exact for centres along any straight line across a keyboard seen in perspective.
  */
 export function assignSemitones(xs: readonly number[]): PatternFit {
   if (xs.length < 3) return { semitones: xs.map((_, i) => BLACK_PCS[i % 5]!), cost: Infinity, runnerUpCost: Infinity };
   const gaps = xs.slice(1).map((x, i) => x - xs[i]!);
-  const sorted = [...gaps].sort((a, b) => a - b);
-  const h0 = sorted[Math.floor(sorted.length * 0.3)]! / 2; // most gaps are 2 heads
+  const local = localHeads(gaps);
   const results: { semis: number[]; cost: number }[] = [];
   for (const p of BLACK_PCS) {
-    let headAt = (_i: number): number => h0;
-    let best: { semis: number[]; cost: number } = { semis: [], cost: Infinity };
-    for (let iter = 0; iter < 3; iter++) {
-      const semis = [p as number];
-      let cost = 0;
-      for (let i = 0; i < gaps.length; i++) {
-        const d = gaps[i]! / headAt(i);
-        const s = semis[i]!;
-        let bestS = s + 2;
-        let bestE = Infinity;
-        for (let t = s + 1; t <= s + 14; t++) {
-          if (!isBlackPc(t)) continue;
-          const e = Math.abs(d - (t - s));
-          if (e < bestE) {
-            bestE = e;
-            bestS = t;
-          }
-        }
-        semis.push(bestS);
-        cost += (bestE * bestE) / Math.max(1, bestS - s - 1);
-      }
-      cost /= gaps.length;
-      best = { semis, cost };
-      const fit = polyFit(semis, xs, xs.length >= 8 ? 2 : 1);
-      headAt = (i: number): number => {
-        const s = (semis[i]! + semis[i + 1]!) / 2;
-        return Math.max(1e-6, fit[1]! + 2 * (fit[2] ?? 0) * s);
-      };
+    let steps = gaps.map((g, i) => g / local[i]!);
+    let best = { semis: [] as number[], cost: Infinity };
+    for (let iter = 0; iter < 4; iter++) {
+      const r = chain(p, steps);
+      if (r.cost < best.cost) best = r;
+      const toS = semitoneMap(r.semis, xs);
+      if (!toS) break;
+      steps = xs.slice(1).map((x, i) => toS(x) - toS(xs[i]!));
+      if (steps.some((d) => !(d > 0))) break;
     }
     results.push(best);
   }
   results.sort((a, b) => a.cost - b.cost);
-  return { semitones: results[0]!.semis, cost: results[0]!.cost, runnerUpCost: results[1]!.cost };
+  const semis = results[0]!.semis;
+  const octave = 12 * Math.floor(semis[0]! / 12);
+  return { semitones: semis.map((s) => s - octave), cost: results[0]!.cost, runnerUpCost: results[1]!.cost };
+}
+
+/** Head size at each gap: half the 30th percentile of the gaps within 5 of it (most gaps are 2 heads). */
+function localHeads(gaps: readonly number[]): number[] {
+  return gaps.map((_, i) => {
+    const win = gaps.slice(Math.max(0, i - 5), i + 6).sort((a, b) => a - b);
+    return Math.max(1e-6, win[Math.floor(win.length * 0.3)]! / 2);
+  });
+}
+
+/**
+ * Semitones from the first key's pitch class `p`, each next key the black one nearest to the previous plus its
+ * step (in heads); cost: mean squared misfit, long gaps (hidden keys) weighted down.
+ */
+function chain(p: number, steps: readonly number[]): { semis: number[]; cost: number } {
+  const semis = [p];
+  let cost = 0;
+  for (let i = 0; i < steps.length; i++) {
+    const d = steps[i]!;
+    const s = semis[i]!;
+    let bestS = s + 2;
+    let bestE = Infinity;
+    for (let t = s + 1; t <= s + 40; t++) {
+      if (!isBlackPc(t)) continue;
+      const e = Math.abs(d - (t - s));
+      if (e < bestE) {
+        bestE = e;
+        bestS = t;
+      }
+    }
+    semis.push(bestS);
+    cost += (bestE * bestE) / Math.max(1, bestS - s - 1);
+  }
+  return { semis, cost: cost / steps.length };
+}
+
+/**
+ * Continuous semitone of an x position from the assigned (s, x) pairs: 1-D projective fit (linear below 8 keys or
+ * when the projective one is not monotonic over the keys), inverted. undefined when degenerate.
+ */
+export function semitoneMap(semis: readonly number[], xs: readonly number[]): ((x: number) => number) | undefined {
+  const n = semis.length;
+  const sm = semis.reduce((a, b) => a + b, 0) / n;
+  const xm = xs.reduce((a, b) => a + b, 0) / n;
+  const ss = Math.sqrt(semis.reduce((a, s) => a + (s - sm) ** 2, 0) / n) || 1;
+  const xsd = Math.sqrt(xs.reduce((a, x) => a + (x - xm) ** 2, 0) / n) || 1;
+  const S = semis.map((s) => (s - sm) / ss);
+  const X = xs.map((x) => (x - xm) / xsd);
+  const lin = polyFit(S, X, 1);
+  let a = lin[1]!;
+  let b = lin[0]!;
+  let c = 0;
+  if (n >= 8) {
+    // a s + b - c s x = x, reweighted so the residuals are in x units
+    let w = S.map(() => 1);
+    for (let it = 0; it < 3; it++) {
+      const m = [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ];
+      const r = [0, 0, 0];
+      for (let k = 0; k < n; k++) {
+        const row = [S[k]!, 1, -S[k]! * X[k]!];
+        for (let i = 0; i < 3; i++) {
+          r[i]! += w[k]! * row[i]! * X[k]!;
+          for (let j = 0; j < 3; j++) m[i]![j]! += w[k]! * row[i]! * row[j]!;
+        }
+      }
+      const z = solve3(m, r);
+      if (!z) break;
+      const [za, zb, zc] = z;
+      const den = S.map((s) => zc * s + 1);
+      if (den.some((d) => d < 0.2) || za - zb * zc <= 0) break; // a pole near the keys: keep the last good one
+      [a, b, c] = [za, zb, zc];
+      w = den.map((d) => 1 / (d * d));
+    }
+  }
+  if (!(a - b * c > 0)) return undefined;
+  return (x: number): number => {
+    const xn = (x - xm) / xsd;
+    return sm + ss * ((xn - b) / (a - c * xn));
+  };
+}
+
+function solve3(m: number[][], r: number[]): [number, number, number] | undefined {
+  const det = (q: number[][]): number =>
+    q[0]![0]! * (q[1]![1]! * q[2]![2]! - q[1]![2]! * q[2]![1]!) -
+    q[0]![1]! * (q[1]![0]! * q[2]![2]! - q[1]![2]! * q[2]![0]!) +
+    q[0]![2]! * (q[1]![0]! * q[2]![1]! - q[1]![1]! * q[2]![0]!);
+  const d = det(m);
+  if (Math.abs(d) < 1e-12) return undefined;
+  const col = (k: number): number[][] => m.map((row, i) => row.map((v, j) => (j === k ? r[i]! : v)));
+  return [det(col(0)) / d, det(col(1)) / d, det(col(2)) / d];
 }
 
 /** Least-squares polynomial y = c0 + c1 x + c2 x^2 (degree 1 or 2). */

@@ -144,3 +144,20 @@ function parseWhiteIndex(midi: number): number {
   for (let m = 21; m < midi; m++) if (![1, 3, 6, 8, 10].includes(m % 12)) n++;
   return n;
 }
+
+const oblique = join(DATA, 'oblique_player_view.mp4');
+// oblique_player_view.mp4: the player's own view, about 4.5 octaves in strong perspective, hand-held (the camera
+// drifts by a few keys over the clip). Read from ../shared/data only.
+(existsSync(oblique) ? describe : describe.skip)('oblique_player_view.mp4 (1280x624, player-eye view, moving camera)', () => {
+  if (!existsSync(oblique)) console.warn(`skipping: ${oblique} is absent`);
+  const frames = (): GrayFrame[] => [1.2, 3.6, 6.0, 8.3, 10.7].map((t) => grab(oblique, t, 1280, 624));
+
+  it('finds the keys though the camera moves, asks for --lowest-key, and warns about the motion', () => {
+    const fr = frames();
+    expect(() => locateKeyboard(fr)).toThrow(/partial keyboard .*leftmost fully visible white key is a F\b.*--lowest-key F3/);
+    const loc = locateKeyboard(fr, { lowestKey: parseNoteName('F3') });
+    expect(loc.lowestMidi).toBe(parseNoteName('F3'));
+    expect(loc.highestMidi - loc.lowestMidi).toBeGreaterThan(48);
+    expect(loc.notice).toMatch(/camera seems to move/);
+  });
+});
