@@ -192,7 +192,7 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
   let r2mModel: LoadedModel | undefined;
   if (opts.refiner !== 'none') {
     r2mModel = await loadModel('roll2midi', opts.refiner, opts.modelsRoot);
-    if (!r2mModel) notices.push('no roll2midi model installed: the Video2Roll roll went straight to the note decoder');
+    if (!r2mModel) notices.push('no default roll2midi model in the index: the Video2Roll roll went straight to the note decoder (--refiner NAME@VERSION runs one)');
   } else notices.push('roll2midi skipped (--refiner none): the Video2Roll roll went straight to the note decoder');
 
   const source: TakeSource = {
