@@ -104,6 +104,13 @@ describe('the npm package (npm pack -> npm install -> use)', () => {
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  it('the README shows the library example the test runs (examples/library.cjs)', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const example = fs.readFileSync(path.join(ROOT, 'examples', 'library.cjs'), 'utf8');
+    expect(readme).toContain(`## Use it as a library`);
+    expect(readme).toContain(`\`\`\`js\n${example}\`\`\``);
+  });
+
   it('ships the build, models, presets and the demo sample, and nothing of the repository\'s own', () => {
     if (skipped()) return;
     for (const f of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'models/index.json', 'presets/generic.json', 'samples/demo.mp4', 'samples/demo.expected.json']) {
