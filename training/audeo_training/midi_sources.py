@@ -34,8 +34,8 @@ class Performance:
     duration: float
 
 
-def load_midi(path: Path, *, merge_tracks: bool = True) -> Performance:
-    """Notes (all tracks merged) and CC64 sustain changes, in seconds."""
+def load_midi(path: Path, *, merge_tracks: bool = True, pitch_range: tuple[int, int] = (21, 108)) -> Performance:
+    """Notes (all tracks merged) with pitches in `pitch_range` (inclusive) and CC64 sustain changes, in seconds."""
     mid = mido.MidiFile(str(path))
     t = 0.0
     active: dict[tuple[int, int], list[tuple[float, int]]] = {}
@@ -49,7 +49,7 @@ def load_midi(path: Path, *, merge_tracks: bool = True) -> Performance:
             stack = active.get((msg.channel, msg.note))
             if stack:
                 on, vel = stack.pop(0)
-                if t > on and 21 <= msg.note <= 108:
+                if t > on and pitch_range[0] <= msg.note <= pitch_range[1]:
                     notes.append(Note(msg.note, on, t, vel))
         elif msg.type == "control_change" and msg.control == 64:
             down = msg.value >= 64

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import mido
 import numpy as np
 
 from ..geometry import LOWEST_MIDI, PIANO_KEYS
+from ..midi_sources import load_midi
 
 TRAINING_DIR = Path(__file__).resolve().parents[2]
 DATA_ROOT = Path(os.environ.get("AUDEO_DATA", TRAINING_DIR.parent.parent / "shared" / "data"))
@@ -40,22 +40,8 @@ class RawNote:
 
 def read_raw_notes(path: Path) -> list[RawNote]:
     """Every note of a clavision MIDI file in its own numbering (no range filter: the set's numbers are not standard)."""
-    mid = mido.MidiFile(str(path))
-    t = 0.0
-    active: dict[tuple[int, int], list[tuple[float, int]]] = {}
-    out: list[RawNote] = []
-    for msg in mid:
-        t += msg.time
-        if msg.type == "note_on" and msg.velocity > 0:
-            active.setdefault((msg.channel, msg.note), []).append((t, msg.velocity))
-        elif msg.type in ("note_off", "note_on"):
-            stack = active.get((msg.channel, msg.note))
-            if stack:
-                on, vel = stack.pop(0)
-                if t > on:
-                    out.append(RawNote(msg.note, on, t, vel))
-    out.sort(key=lambda n: (n.onset, n.pitch))
-    return out
+    perf = load_midi(path, pitch_range=(0, 127))
+    return [RawNote(n.pitch, n.onset, n.offset, n.velocity) for n in perf.notes]
 
 
 @dataclass
