@@ -10,7 +10,7 @@
  *       listening examples of <seconds> of a held-out piece (from 0 or --from): <piece>-perfnet.wav and <piece>-soundfont.wav,
  *       16 kHz mono, scaled to the recording's RMS; --real also writes <piece>-real.wav (OMAPS has no licence:
  *       local listening only, never commit it)
- * Models: $AUDEO_MODELS or <repo>/models (the repo root is found from this file's folder, built or not).
+ * Models: $AUDEO_BUNDLED_MODELS or <repo>/models (the repo root is found from this file's folder, built or not).
  * (Without a build: node -r <a ts-register hook> bench/render_bench.ts ..., as test/render/helpers.ts does.)
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -32,7 +32,7 @@ function repoRoot(): string {
     if (path.dirname(d) === d) return path.resolve(__dirname, '..');
   }
 }
-const MODELS_ROOT = process.env.AUDEO_MODELS ?? path.join(repoRoot(), 'models');
+const MODELS_ROOT = process.env.AUDEO_BUNDLED_MODELS ?? path.join(repoRoot(), 'models');
 
 const SECONDS = 30;
 

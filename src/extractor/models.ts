@@ -1,9 +1,11 @@
 /**
- * The model registry: models/index.json, models/<name>/<version>/card.json + model.onnx.
+ * The model registry: the bundled models (models/index.json, models/<name>/<version>/card.json + model.onnx) and the
+ * user's own (`audeo adapt`: ~/.audeo/models/<name>@<version>/card.json + model.onnx, or $AUDEO_MODELS).
  * Resolves `NAME[@VERSION]` (latest version when omitted), checks the card's type and the ONNX file's sha256.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ModelError } from '../core/errors';
 
@@ -47,6 +49,8 @@ export interface IndexEntry {
   readonly path: string;
   readonly sizeBytes: number;
   readonly description?: string;
+  /** A user model (`audeo adapt`): its folder is absolute, outside the bundled models/. */
+  readonly user?: boolean;
 }
 
 export interface ModelIndex {
@@ -61,9 +65,42 @@ export interface LoadedModel {
   readonly onnxPath: string;
 }
 
-/** models/ at the repository (or installed package) root: two levels above this file in src/ and in dist/. */
+/**
+ * The bundled models: models/ at the repository (or installed package) root, two levels above this file in src/ and
+ * in dist/; $AUDEO_BUNDLED_MODELS replaces it (tests, a models folder of one's own).
+ */
 export function defaultModelsRoot(): string {
-  return process.env.AUDEO_MODELS ?? path.resolve(__dirname, '..', '..', 'models');
+  return process.env.AUDEO_BUNDLED_MODELS ?? path.resolve(__dirname, '..', '..', 'models');
+}
+
+/** The user's models (`audeo adapt` writes NAME@VERSION/ folders here): $AUDEO_MODELS, else ~/.audeo/models. */
+export function userModelsRoot(): string {
+  return process.env.AUDEO_MODELS ?? path.join(os.homedir(), '.audeo', 'models');
+}
+
+const USER_DIR = /^([a-z0-9][a-z0-9-]*)@(\d+\.\d+\.\d+)$/;
+
+/** The user's models as index entries (absolute paths); folders without a readable card are skipped. */
+export async function readUserModels(root = userModelsRoot()): Promise<IndexEntry[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(root);
+  } catch {
+    return [];
+  }
+  const out: IndexEntry[] = [];
+  for (const dir of names.sort()) {
+    const m = USER_DIR.exec(dir);
+    if (!m?.[1] || !m[2]) continue;
+    try {
+      const card = JSON.parse(await fs.readFile(path.join(root, dir, 'card.json'), 'utf8')) as Partial<ModelCard>;
+      if (card.name !== m[1] || card.version !== m[2] || !card.type) continue;
+      out.push({ name: m[1], version: m[2], type: card.type, path: path.join(root, dir), sizeBytes: card.sizeBytes ?? 0, ...(card.description ? { description: card.description } : {}), user: true });
+    } catch {
+      // not a model folder (or one being written): skipped
+    }
+  }
+  return out;
 }
 
 export async function readIndex(root = defaultModelsRoot()): Promise<ModelIndex> {
@@ -87,7 +124,7 @@ export async function readIndex(root = defaultModelsRoot()): Promise<ModelIndex>
   return { schema: String(idx.schema ?? ''), defaults: idx.defaults ?? {}, models: idx.models };
 }
 
-function compareVersions(a: string, b: string): number {
+export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   for (let i = 0; i < 3; i++) {
@@ -119,7 +156,7 @@ export function resolveEntry(index: ModelIndex, type: ModelType, spec?: string):
   const candidates = index.models.filter((m) => m.name === name && (!version || m.version === version));
   if (candidates.length === 0) {
     const known = index.models.filter((m) => m.type === type).map((m) => `${m.name}@${m.version}`);
-    throw new ModelError(`model ${wanted} is not in models/index.json; expected one of: ${known.length ? known.join(', ') : `(no ${type} models installed)`}`);
+    throw new ModelError(`model ${wanted} is not installed (bundled or in your models folder); expected one of: ${known.length ? known.join(', ') : `(no ${type} models installed)`}`);
   }
   return [...candidates].sort((a, b) => compareVersions(b.version, a.version))[0];
 }
@@ -154,11 +191,19 @@ export async function loadModelDir(dir: string, type: ModelType): Promise<Loaded
   return { card, dir, onnxPath };
 }
 
+/** The bundled index with the user's models appended (a name asked for by the user may be either). */
+export async function readAllModels(root = defaultModelsRoot(), userRoot = userModelsRoot()): Promise<ModelIndex> {
+  const index = await readIndex(root);
+  const bundled = new Set(index.models.map((m) => m.name));
+  const user = (await readUserModels(userRoot)).filter((m) => !bundled.has(m.name));
+  return { ...index, models: [...index.models, ...user] };
+}
+
 /** Resolves and loads a model of `type`; undefined when none is installed and none was asked for. */
 export async function loadModel(type: ModelType, spec?: string, root = defaultModelsRoot()): Promise<LoadedModel | undefined> {
-  const index = await readIndex(root);
+  const index = spec ? await readAllModels(root) : await readIndex(root);
   const entry = resolveEntry(index, type, spec);
   if (!entry) return undefined;
   if (entry.type !== type) throw new ModelError(`model ${entry.name}@${entry.version} is a ${entry.type} model; expected a ${type} model`);
-  return loadModelDir(path.join(root, entry.path), type);
+  return loadModelDir(path.resolve(root, entry.path), type);
 }

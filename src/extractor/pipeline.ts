@@ -57,6 +57,12 @@ export interface ExtractOptions {
   /** Sample frames given to the locator (default 5). */
   readonly locateFrames?: number;
   readonly onProgress?: (p: ExtractProgress) => void;
+  /**
+   * Also fetch a graph output per batch (`audeo adapt`: the key features its head trains on): `model` is the
+   * Video2Roll ONNX with that output added (src/adapt/onnx-proto.ts withGraphOutput); `receive` gets each batch's
+   * frame indices, the output (batch-major) and the keys the camera cannot see.
+   */
+  readonly tap?: { readonly output: string; readonly model: Uint8Array; readonly receive: (frames: readonly number[], data: Float32Array, hiddenKeys: readonly number[]) => void };
   /** Stop after this many video2roll frames, leaving an incomplete checkpoint (for tests of resume). */
   readonly stopAfterFrames?: number;
 }
@@ -206,7 +212,10 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
   const v2rRef = modelRef(v2rModel);
   const previous = await resumable(opts.takePath, source, v2rRef);
 
-  const runner = await Video2RollRunner.create(v2rModel, opts.threads === undefined ? {} : { threads: opts.threads });
+  const runner = await Video2RollRunner.create(v2rModel, {
+    ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+    ...(opts.tap ? { modelBytes: opts.tap.model, extraOutputs: [opts.tap.output] } : {}),
+  });
   const fps = runner.fps;
   let createdCheckpoint = false;
   let inflight: Promise<void> | undefined; // the Video2Roll batch being computed (see settle below)
@@ -295,8 +304,10 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
       inflight = undefined;
       await p;
     };
-    const record = async (group: number[], probs: Float32Array): Promise<void> => {
+    const record = async (group: number[], probs: Float32Array, extra: ReadonlyMap<string, Float32Array>): Promise<void> => {
       for (let g = 0; g < group.length; g++) for (const k of hidden) probs[g * runner.keys + k] = 0;
+      const tapped = opts.tap && extra.get(opts.tap.output);
+      if (tapped) opts.tap?.receive(group, tapped, hidden);
       group.forEach((t, g) => buffer.set(t, probs, g * runner.keys));
       framesDone = (group[group.length - 1] ?? framesDone - 1) + 1;
       progress({ stage: 'video2roll', framesDone, framesTotal: Math.max(framesEstimate, framesDone) });
@@ -315,8 +326,8 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
         for (const k of strips.keys()) if (k < oldest) strips.delete(k);
         await settle();
         if (stopped) return;
-        const run = runner.run(stacks);
-        inflight = run.then((probs) => record(group, probs));
+        const run = runner.runAll(stacks);
+        inflight = run.then(({ probs, extra }) => record(group, probs, extra));
         inflight.catch(() => undefined); // surfaced by the next settle(); this only keeps it from counting as unhandled
       }
       if (final) await settle();

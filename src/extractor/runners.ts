@@ -12,17 +12,22 @@ import { runWindowed, sigmoidInPlace } from './windows';
 export interface RunnerOptions {
   /** Threads for one inference (default: 2, this project's reference machine). */
   readonly threads?: number;
+  /** Run these bytes instead of model.onnxPath (the same model with an extra graph output: src/adapt/onnx-proto.ts). */
+  readonly modelBytes?: Uint8Array;
+  /** Video2Roll: graph outputs fetched besides the card's output (e.g. the key features `audeo adapt` trains on). */
+  readonly extraOutputs?: readonly string[];
 }
 
 async function openSession(model: LoadedModel, opts: RunnerOptions): Promise<{ ort: typeof import('onnxruntime-node'); session: InferenceSession }> {
   const ort = await import('onnxruntime-node');
+  const sessionOptions: InferenceSession.SessionOptions = {
+    intraOpNumThreads: opts.threads ?? 2,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  };
   try {
-    const session = await ort.InferenceSession.create(model.onnxPath, {
-      intraOpNumThreads: opts.threads ?? 2,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    const session = opts.modelBytes ? await ort.InferenceSession.create(opts.modelBytes, sessionOptions) : await ort.InferenceSession.create(model.onnxPath, sessionOptions);
     return { ort, session };
   } catch (e) {
     throw new ModelError(`model ${model.card.name}@${model.card.version}: onnxruntime cannot load ${model.onnxPath} (${(e as Error).message.split('\n')[0]}); expected a valid ONNX file`);
@@ -52,6 +57,7 @@ export class Video2RollRunner {
   private readonly std: number;
   private readonly inputName: string;
   private readonly outputName: string;
+  private readonly extraOutputs: readonly string[];
   /** Reused input tensor storage (the previous run has finished with it when the next starts). */
   private inputBuf: Float32Array | undefined;
 
@@ -59,6 +65,7 @@ export class Video2RollRunner {
     readonly model: LoadedModel,
     private readonly ort: typeof import('onnxruntime-node'),
     private readonly session: InferenceSession,
+    extraOutputs: readonly string[] = [],
   ) {
     const c = model.card;
     const pre = c.preprocessing ?? {};
@@ -74,12 +81,14 @@ export class Video2RollRunner {
     this.std = pre.std ?? 1;
     this.inputName = checkName(model, session.inputNames, c.inputs[0], 'input');
     this.outputName = checkName(model, session.outputNames, c.outputs[0], 'output');
+    for (const name of extraOutputs) if (!session.outputNames.includes(name)) throw new ModelError(`model ${c.name}@${c.version}: the graph has no output "${name}" (${session.outputNames.join(', ')})`);
+    this.extraOutputs = extraOutputs;
     if (this.frames % 2 !== 1) throw new ModelError(`model ${c.name}@${c.version}: preprocessing.frames = ${this.frames}; expected an odd stack size (5)`);
   }
 
   static async create(model: LoadedModel, opts: RunnerOptions = {}): Promise<Video2RollRunner> {
     const { ort, session } = await openSession(model, opts);
-    return new Video2RollRunner(model, ort, session);
+    return new Video2RollRunner(model, ort, session, opts.extraOutputs);
   }
 
   /** Frames of context on each side of the centre frame. */
@@ -98,6 +107,11 @@ export class Video2RollRunner {
 
   /** `stacks[b][f]` is normalized strip f of window b (see normalize). Returns [batch * keys] probabilities. */
   async run(stacks: ReadonlyArray<ReadonlyArray<Float32Array>>): Promise<Float32Array> {
+    return (await this.runAll(stacks)).probs;
+  }
+
+  /** As run, plus the extra outputs asked for at create (each copied: float32, batch-major). */
+  async runAll(stacks: ReadonlyArray<ReadonlyArray<Float32Array>>): Promise<{ probs: Float32Array; extra: ReadonlyMap<string, Float32Array> }> {
     const per = this.width * this.height;
     const size = stacks.length * this.frames * per;
     if (this.inputBuf?.length !== size) this.inputBuf = new Float32Array(size);
@@ -114,7 +128,8 @@ export class Video2RollRunner {
     const data = floatData(out[this.outputName], this.outputName);
     if (data.length !== stacks.length * this.keys) throw new ModelError(`model ${this.model.card.name}: output has ${data.length} values; expected batch*keys = ${stacks.length * this.keys}`);
     const probs = Float32Array.from(data);
-    return this.model.card.outputKind === 'logits' ? sigmoidInPlace(probs) : probs;
+    const extra = new Map(this.extraOutputs.map((name) => [name, Float32Array.from(floatData(out[name], name))] as const));
+    return { probs: this.model.card.outputKind === 'logits' ? sigmoidInPlace(probs) : probs, extra };
   }
 
   async close(): Promise<void> {

@@ -47,7 +47,7 @@ export async function decodeAudio(file: string, opts: { sampleRate?: number } = 
 }
 
 /** Duration and video frame rate as ffmpeg reports them (the bundled ffmpeg has no ffprobe). */
-export async function probeMedia(file: string): Promise<{ durationSec?: number; fps?: number; hasVideo: boolean }> {
+export async function probeMedia(file: string): Promise<{ durationSec?: number; fps?: number; hasVideo: boolean; hasAudio: boolean }> {
   const stderr = await new Promise<string>((resolve, reject) => {
     const p = spawn(ffmpegPath(), ['-hide_banner', '-nostdin', '-i', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let s = '';
@@ -61,7 +61,7 @@ export async function probeMedia(file: string): Promise<{ durationSec?: number; 
   const durationSec = d ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : undefined;
   const video = /Stream #[^\n]*Video:[^\n]*/.exec(stderr);
   const f = video ? /([\d.]+) fps/.exec(video[0]) : null;
-  const out: { durationSec?: number; fps?: number; hasVideo: boolean } = { hasVideo: video !== null };
+  const out: { durationSec?: number; fps?: number; hasVideo: boolean; hasAudio: boolean } = { hasVideo: video !== null, hasAudio: /Stream #[^\n]*Audio:/.test(stderr) };
   if (durationSec !== undefined) out.durationSec = durationSec;
   if (f) out.fps = Number(f[1]);
   return out;

@@ -6,6 +6,7 @@
  * chunk edges do not click.
  */
 import FFT from 'fft.js';
+import { mulberry32 } from '../core/random';
 
 export interface StftShape {
   readonly nFft: number;
@@ -23,17 +24,6 @@ function hann(n: number): Float64Array {
   const w = new Float64Array(n);
   for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n); // periodic, as torch.hann_window
   return w;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

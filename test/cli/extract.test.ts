@@ -33,9 +33,9 @@ function listOutputs(dir: string, keep: string[]): string[] {
 describe('audeo extract: bad input ends in one line, a non-zero exit and no outputs', () => {
   let dir: string;
   let inputs: string[];
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   beforeAll(() => {
-    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
     dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'this is not a video\n');
     fs.writeFileSync(path.join(dir, 'empty.mp4'), '');
@@ -52,8 +52,8 @@ describe('audeo extract: bad input ends in one line, a non-zero exit and no outp
     inputs = fs.readdirSync(dir);
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -104,18 +104,18 @@ describe('audeo extract: models', () => {
   let dir: string;
   let models: string;
   let video: string;
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   beforeAll(() => {
     dir = tmpDir();
     models = path.join(dir, 'models');
     fs.cpSync(FIXTURE_MODELS, models, { recursive: true });
-    process.env.AUDEO_MODELS = models;
+    process.env.AUDEO_BUNDLED_MODELS = models;
     video = path.join(dir, 'clip.mp4');
     ffmpeg(['-i', DEMO, '-t', '2', '-c', 'copy', video]);
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -151,7 +151,7 @@ describe('audeo extract: models', () => {
   it('refuses a missing model and a wrong type, naming what was expected', async () => {
     let r = await cli(['extract', video, '--quiet', '--model', 'nope@1.0.0']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^error: model nope@1.0.0 is not in models\/index.json; expected one of: tiny-v2r@1.0.0\n$/);
+    expect(r.stderr).toMatch(/^error: model nope@1.0.0 is not installed \(bundled or in your models folder\); expected one of: tiny-v2r@1.0.0\n$/);
     r = await cli(['extract', video, '--quiet', '--model', 'tiny-r2m']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/is a roll2midi model; expected a video2roll model/);

@@ -31,7 +31,7 @@ describe('audeo extract: SIGINT', () => {
   it('prints where the checkpoint is and how to resume, exits 130; running again resumes', async () => {
     const video = path.join(dir, 'long.mp4');
     const take = path.join(dir, 'long.audeo.json');
-    const child = spawn(process.execPath, cliArgs('extract', video, '--quiet'), { env: { ...process.env, AUDEO_MODELS: FIXTURE_MODELS }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, cliArgs('extract', video, '--quiet'), { env: { ...process.env, AUDEO_BUNDLED_MODELS: FIXTURE_MODELS }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -49,7 +49,7 @@ describe('audeo extract: SIGINT', () => {
     expect(held).toBeGreaterThan(0);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // the next run resumes from the checkpoint
-    const again = spawn(process.execPath, cliArgs('extract', video, '--quiet', '--json'), { env: { ...process.env, AUDEO_MODELS: FIXTURE_MODELS }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const again = spawn(process.execPath, cliArgs('extract', video, '--quiet', '--json'), { env: { ...process.env, AUDEO_BUNDLED_MODELS: FIXTURE_MODELS }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     again.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const code2 = await new Promise<number | null>((resolve) => again.on('exit', (c) => resolve(c)));

@@ -42,16 +42,16 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 describe('audeo extract: outputs that are one file', () => {
   let dir: string;
   let video: string;
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   beforeAll(() => {
-    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
     dir = tmpDir();
     video = path.join(dir, 'clip.mp4');
     ffmpeg(['-i', DEMO, '-t', '1', '-c', 'copy', video]);
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -79,17 +79,17 @@ describe('audeo extract: outputs that are one file', () => {
 
 describe('audeo extract: a 1-frame video', () => {
   let dir: string;
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   beforeAll(() => {
-    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
     dir = tmpDir();
     ffmpeg(['-i', DEMO, '-frames:v', '1', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(dir, 'one.mp4')]);
     // one video frame in a 2-s container (the audio runs on): every seek over the container's duration finds nothing
     ffmpeg(['-i', DEMO, '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', '-map', '0:v:0', '-map', '1:a:0', '-frames:v', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', path.join(dir, 'one-long.mp4')]);
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -115,17 +115,17 @@ describe('audeo extract: a 1-frame video', () => {
 
 describe('audeo extract: a phone video with a rotation tag', () => {
   let dir: string;
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   beforeAll(() => {
-    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
     dir = tmpDir();
     // the recipe: the picture stored turned a quarter, with a tag that turns it back for display
     ffmpeg(['-i', DEMO, '-t', '1', '-vf', 'transpose=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(dir, 'p.mp4')]);
     ffmpeg(['-i', path.join(dir, 'p.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', path.join(dir, 'phone.mp4')]);
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -145,7 +145,7 @@ describe('audeo extract: every model is checked before the work', () => {
   let dir: string;
   let models: string;
   let video: string;
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   beforeAll(() => {
     dir = tmpDir();
     models = path.join(dir, 'models');
@@ -158,13 +158,13 @@ describe('audeo extract: every model is checked before the work', () => {
     c.sha256 = createHash('sha256').update(junk).digest('hex');
     c.sizeBytes = junk.length;
     fs.writeFileSync(card, JSON.stringify(c));
-    process.env.AUDEO_MODELS = models;
+    process.env.AUDEO_BUNDLED_MODELS = models;
     video = path.join(dir, 'clip.mp4');
     ffmpeg(['-i', DEMO, '-t', '1', '-c', 'copy', video]);
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -183,18 +183,18 @@ describe('audeo extract: every model is checked before the work', () => {
 describe('write failures: one line and exit 5, the work already done kept', () => {
   let dir: string;
   let blocker: string;
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   const n = (pitch: number, onsetSec: number, offsetSec: number) => ({ pitch, onsetSec, offsetSec, velocity: 100 });
   beforeAll(() => {
-    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
     dir = tmpDir();
     // a path under a regular file cannot be written, not even by root (chmod does not stop root)
     blocker = path.join(dir, 'file.txt');
     fs.writeFileSync(blocker, 'a file, not a folder\n');
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -320,16 +320,16 @@ describe('wording', () => {
 describe('audeo extract: one run per output (lock files)', () => {
   let dir: string;
   let video: string;
-  const saved = process.env.AUDEO_MODELS;
+  const saved = process.env.AUDEO_BUNDLED_MODELS;
   beforeAll(() => {
-    process.env.AUDEO_MODELS = FIXTURE_MODELS;
+    process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
     dir = tmpDir();
     video = path.join(dir, 'clip.mp4');
     ffmpeg(['-i', DEMO, '-t', '1', '-c', 'copy', video]);
   });
   afterAll(() => {
-    if (saved === undefined) delete process.env.AUDEO_MODELS;
-    else process.env.AUDEO_MODELS = saved;
+    if (saved === undefined) delete process.env.AUDEO_BUNDLED_MODELS;
+    else process.env.AUDEO_BUNDLED_MODELS = saved;
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const locks = (): string[] => fs.readdirSync(dir).filter((f) => f.includes('.lock'));

@@ -1,5 +1,6 @@
 /** The command registry: one light module per command (see main.ts). Add a command by adding its module here. */
 import type { Command } from 'commander';
+import { register as adapt } from './adapt';
 import { register as demo } from './demo';
 import { register as evalCmd } from './eval';
 import { register as extract } from './extract';
@@ -12,4 +13,4 @@ import { register as render } from './render';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: readonly RegisterCommand[] = [demo, extract, play, render, evalCmd, label, ports, presets, models];
+export const COMMANDS: readonly RegisterCommand[] = [demo, extract, adapt, play, render, evalCmd, label, ports, presets, models];

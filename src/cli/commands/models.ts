@@ -12,6 +12,8 @@ export interface ModelRow {
   readonly metrics?: Record<string, unknown>;
   readonly fps?: number;
   readonly problem?: string;
+  /** A model `audeo adapt` made (in the user's models folder). */
+  readonly user?: boolean;
 }
 
 /** One line of the most useful numbers of a card's metrics (numbers only, 3 decimals). */
@@ -27,12 +29,13 @@ export function metricsLine(metrics: Record<string, unknown> | undefined, max = 
   return out.join(' ');
 }
 
-export async function listModels(root?: string): Promise<{ root: string; defaults: Record<string, string>; models: ModelRow[] }> {
+export async function listModels(root?: string): Promise<{ root: string; userRoot: string; defaults: Record<string, string>; models: ModelRow[] }> {
   const path = await import('node:path');
   const { promises: fs } = await import('node:fs');
-  const { readIndex, defaultModelsRoot } = await import('../../extractor/models');
+  const { readAllModels, defaultModelsRoot, userModelsRoot } = await import('../../extractor/models');
   const dir = root ?? defaultModelsRoot();
-  const index = await readIndex(dir);
+  const userRoot = userModelsRoot();
+  const index = await readAllModels(dir, userRoot);
   const defaults = index.defaults as Record<string, string>;
   const rows: ModelRow[] = [];
   for (const m of index.models) {
@@ -40,7 +43,7 @@ export async function listModels(root?: string): Promise<{ root: string; default
     let card: { metrics?: Record<string, unknown>; fps?: number } | undefined;
     let problem: string | undefined;
     try {
-      card = JSON.parse(await fs.readFile(path.join(dir, m.path, 'card.json'), 'utf8')) as typeof card;
+      card = JSON.parse(await fs.readFile(path.resolve(dir, m.path, 'card.json'), 'utf8')) as typeof card;
     } catch {
       problem = 'card.json missing or unreadable';
     }
@@ -54,15 +57,16 @@ export async function listModels(root?: string): Promise<{ root: string; default
       ...(card?.metrics ? { metrics: card.metrics } : {}),
       ...(card?.fps ? { fps: card.fps } : {}),
       ...(problem ? { problem } : {}),
+      ...(m.user ? { user: true } : {}),
     });
   }
-  return { root: dir, defaults, models: rows };
+  return { root: dir, userRoot, defaults, models: rows };
 }
 
 export function register(program: Command): void {
   program
     .command('models')
-    .description('List the installed models (models/index.json): defaults, sizes, card metrics')
+    .description('List the installed models: the bundled ones (models/index.json) and yours (audeo adapt): defaults, sizes, card metrics')
     .option('--json', 'print one JSON result object on stdout')
     .addHelpText(
       'after',
@@ -70,7 +74,7 @@ export function register(program: Command): void {
 Examples:
   $ audeo models
   $ audeo models --json
-  $ AUDEO_MODELS=/path/to/models audeo models     # another models folder`,
+  $ AUDEO_MODELS=/path/to/my-models audeo models   # your adapted models live there (default ~/.audeo/models)`,
     )
     .action(
       action(async (o: { json?: boolean }) => {
@@ -85,7 +89,7 @@ Examples:
         }
         const lines = r.models.map((m) =>
           [
-            m.default ? '*' : ' ',
+            m.default ? '*' : m.user ? 'u' : ' ',
             m.type.padEnd(12),
             `${m.name}@${m.version}`.padEnd(28),
             `${(m.sizeBytes / 1e6).toFixed(2)} MB`.padStart(9),
@@ -93,7 +97,7 @@ Examples:
             m.problem ? `!! ${m.problem}` : metricsLine(m.metrics) || m.description,
           ].join(' '),
         );
-        process.stdout.write(`${lines.join('\n')}\n(* = default; models in ${r.root})\n`);
+        process.stdout.write(`${lines.join('\n')}\n(* = default, u = yours (audeo adapt); bundled models in ${r.root}, yours in ${r.userRoot})\n`);
       }),
     );
 }

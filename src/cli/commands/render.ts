@@ -37,7 +37,7 @@ export function register(program: Command): void {
     .option('--tail <sec>', 'seconds rendered after the last note-off (default 1.5)')
     .option('--mux <video>', 'add the audio to this video (video stream copied, audio AAC); -o must then be a video file')
     .option('--model <name@version>', 'perfnet model (default: the installed one)')
-    .option('--models <dir>', 'models folder (default: the bundled models/, or $AUDEO_MODELS)')
+    .option('--models <dir>', 'models folder (default: the bundled models/, or $AUDEO_BUNDLED_MODELS)')
     .option('-o, --output <file>', 'output WAV (or video with --mux); default <input>.wav / <input>.render.mp4')
     .addOption(new Option('--out <file>', 'old spelling of --output').hideHelp())
     .option('--json', 'print one JSON result object on stdout')
