@@ -37,9 +37,10 @@ export function fromTake(take: Take, file: string, kind: Playable['kind'] = 'tak
   };
 }
 
-export async function loadPlayable(file: string, opts: { log?: (line: string) => void } = {}): Promise<Playable> {
+export async function loadPlayable(file: string, opts: { log?: (line: string) => void; model?: string } = {}): Promise<Playable> {
   const ext = path.extname(file).toLowerCase();
   await requireFile(file, 'expected a take (*.audeo.json), a MIDI file (.mid) or a video');
+  if (opts.model && !VIDEO_EXTENSIONS.has(ext)) throw new InputError(`--model ${opts.model} applies to a video input; ${file} is not a video (a take or MIDI file already holds its notes)`);
   if (ext === '.mid' || ext === '.midi') {
     const notes = parseMidiNotes(new Uint8Array(await fs.readFile(file)), path.basename(file));
     return { path: file, kind: 'midi', notes, durationSec: notesEndSec(notes) };
@@ -56,7 +57,7 @@ export async function loadPlayable(file: string, opts: { log?: (line: string) =>
       lastSec = now;
       opts.log?.(`  ${p.stage ?? ''} ${p.framesDone ?? 0}/${p.framesTotal ?? '?'} frames`);
     };
-    return fromTake(await extract(file, { onProgress }), file, 'video');
+    return fromTake(await extract(file, { onProgress, ...(opts.model ? { model: opts.model } : {}) }), file, 'video');
   }
   throw new InputError(`${file}: unknown kind "${ext}"; expected a take (*.audeo.json), a MIDI file (.mid) or a video (${[...VIDEO_EXTENSIONS].join(' ')})`);
 }

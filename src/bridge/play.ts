@@ -38,6 +38,8 @@ export interface PlayOptions {
   mtcOut?: string;
   mtcRate?: string;
   preset?: string;
+  /** Video input: the Video2Roll model to extract it with. */
+  model?: string;
   offset?: string;
   start?: string;
   loop?: string;
@@ -122,7 +124,7 @@ export function resolveOffset(opts: { offset?: string; presetOffset?: string; st
 export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult> {
   const info = io.info ?? io.stderr;
   const preset: Preset = opts.preset ? await loadPreset(opts.preset) : { name: 'default', description: 'built-in defaults' };
-  const playable = await loadPlayable(opts.input, { log: info });
+  const playable = await loadPlayable(opts.input, { log: info, ...(opts.model ? { model: opts.model } : {}) });
   const clockKind = opts.clock ?? preset.clock?.source ?? 'internal';
   if (clockKind !== 'internal' && clockKind !== 'mtc' && clockKind !== 'osc') throw new InputError(`--clock ${clockKind}: expected internal, mtc or osc`);
   if (clockKind === 'mtc' && !opts.mtcIn) throw new InputError('--clock mtc needs --mtc-in PORT (or virtual:NAME)');

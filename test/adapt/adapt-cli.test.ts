@@ -94,7 +94,14 @@ describe('audeo adapt', () => {
     expect(await sha256File(path.join(users, 'my-piano@1.0.0', 'model.onnx'))).toBe(card.sha256);
     const listed = await run(['models'], { AUDEO_BUNDLED_MODELS: bundled, AUDEO_MODELS: users });
     expect(listed.stdout).toMatch(/^u video2roll\s+my-piano@1\.0\.0/m);
-  }, 180_000);
+    // a user model plays a video as the bundled ones do; --model on a take is refused
+    const played = await run(['play', DEMO, '--model', 'my-piano', '--dry-run', '--fast', '--json', '--quiet'], { AUDEO_BUNDLED_MODELS: bundled, AUDEO_MODELS: users });
+    expect(played.code).toBe(0);
+    expect((JSON.parse(played.stdout) as { sent: number }).sent).toBeGreaterThan(50);
+    const refused = await run(['play', path.join(dir, 'demo.mid'), '--model', 'my-piano', '--dry-run', '--fast'], { AUDEO_BUNDLED_MODELS: bundled, AUDEO_MODELS: users });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error: --model my-piano applies to a video input/);
+  }, 240_000);
 
   it('a second adapt with the same name makes the next version; another base is refused', async () => {
     const { planUserModel } = await import('../../src/adapt/user-model');

@@ -38,6 +38,7 @@ export function register(program: Command): void {
     .option('--mtc-out <port>', 'send MTC as master on this output port ("virtual:NAME" creates a virtual output)')
     .option('--mtc-rate <fps>', 'MTC out rate: 24 | 25 | 29.97 (drop-frame) | 30')
     .option('--offset <tc>', 'timecode at video time 0: seconds or HH:MM:SS:FF (default: the video\'s start timecode, else 0)')
+    .option('--model <NAME[@VERSION]>', 'with a video input: the Video2Roll model to extract it with (default: the bundled default; yours from `audeo adapt`)')
     .option('--preset <name>', 'ableton | reaper | touchdesigner | generic, or a path to a preset .json (see `audeo presets`)')
     .option('--start <sec>', 'start position in seconds')
     .option('--loop <a:b>', 'loop between A and B seconds')
@@ -81,7 +82,7 @@ Examples:
             ...(o.osc !== undefined ? { osc: o.osc } : {}),
             ...(o.oscIn !== undefined ? { oscIn: o.oscIn } : {}),
             ...Object.fromEntries(
-              ['midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
+              ['model', 'midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
                 .filter((k) => str(k) !== undefined)
                 .map((k) => [k, str(k)]),
             ),
