@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { InputError, ModelError } from '../core/errors';
 import { evaluate } from '../core/metrics';
 import { decodeStages, notesToRoll, suppressStaticKeys } from '../core/notes';
@@ -22,6 +23,7 @@ import { extractFootage, type Footage } from './footage';
 import { ADAPT_DEFAULTS, KeyHead, trainHead, type EpochLog, type KeyFrames, type TrainOptions } from './head';
 import { midiLabels, soundtrackLabels, type Labels } from './labels';
 import { withGraphOutput } from './onnx-proto';
+import type { HeldOutPart } from './picture';
 
 /** Shares of each video by time: training (the head and the decoder threshold) | held out. */
 export const SPLIT = { train: 0.8, heldOut: 0.2 } as const;
@@ -91,6 +93,8 @@ export interface AdaptResult {
   readonly trainSec: number;
   readonly footageSec: number;
   readonly stopped: boolean;
+  /** The held-out notes of each take (for the picture; not on the card). */
+  readonly heldOut: readonly HeldOutPart[];
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -339,9 +343,12 @@ export async function adapt(opts: AdaptOptions): Promise<AdaptResult> {
   const threshold = chooseThreshold(rolls, prepared, base, fallback);
   const baseThreshold = chooseThreshold(baseRolls, prepared, base, fallback);
   const clips: ClipRecord[] = [];
+  const heldOut: HeldOutPart[] = [];
   for (const [i, p] of prepared.entries()) {
+    const afterNotes = decodeLikeExtract(rolls[i]!, base, threshold);
     const before = scoreWindow(p.footage.take.notes, p.labels.notes, p.heldOutFromSec, p.endSec);
-    const after = scoreWindow(decodeLikeExtract(rolls[i]!, base, threshold), p.labels.notes, p.heldOutFromSec, p.endSec);
+    const after = scoreWindow(afterNotes, p.labels.notes, p.heldOutFromSec, p.endSec);
+    heldOut.push({ title: path.basename(p.footage.video), fromSec: p.heldOutFromSec, toSec: p.endSec, before: p.footage.take.notes, after: afterNotes, reference: p.labels.notes });
     const thresholdOnly = scoreWindow(decodeLikeExtract(baseRolls[i]!, base, baseThreshold), p.labels.notes, p.heldOutFromSec, p.endSec);
     const a = p.labels.alignment;
     clips.push({
@@ -370,5 +377,6 @@ export async function adapt(opts: AdaptOptions): Promise<AdaptResult> {
     trainSec,
     footageSec,
     stopped,
+    heldOut,
   };
 }

@@ -59,8 +59,8 @@ export async function planUserModel(name: string, base: { name: string; version:
   return { name, version, root, dir: path.join(root, `${name}@${version}`) };
 }
 
-/** Writes the folder: temp folder, files, rename. Returns the card. */
-export async function writeUserModel(plan: UserModelPlan, baseBytes: Uint8Array, result: AdaptResult): Promise<ModelCard & { adapted: AdaptedFrom }> {
+/** Writes the folder: temp folder, files (plus `extra`: name -> bytes, e.g. heldout.png), rename. Returns the card. */
+export async function writeUserModel(plan: UserModelPlan, baseBytes: Uint8Array, result: AdaptResult, extra: ReadonlyMap<string, Uint8Array> = new Map()): Promise<ModelCard & { adapted: AdaptedFrom }> {
   const bytes = replaceFloatInitializers(baseBytes, result.head.toInitializers());
   const b = result.base.card;
   const adapted: AdaptedFrom = {
@@ -95,6 +95,7 @@ export async function writeUserModel(plan: UserModelPlan, baseBytes: Uint8Array,
     await fs.mkdir(tmp, { recursive: true });
     await fs.writeFile(path.join(tmp, 'model.onnx'), bytes);
     await fs.writeFile(path.join(tmp, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
+    for (const [name, bytes] of extra) await fs.writeFile(path.join(tmp, name), bytes);
     await fs.rename(tmp, plan.dir);
   } catch (e) {
     await fs.rm(tmp, { recursive: true, force: true }).catch(() => undefined);

@@ -92,6 +92,7 @@ describe('audeo adapt', () => {
     expect(card.adapted.clips[0]!.sha256).toBe(await sha256File(DEMO));
     expect(card.adapted.clips[0]!.durationSec).toBeCloseTo(14, 0);
     expect(await sha256File(path.join(users, 'my-piano@1.0.0', 'model.onnx'))).toBe(card.sha256);
+    expect(fs.statSync(path.join(users, 'my-piano@1.0.0', 'heldout.png')).size).toBeGreaterThan(1000);
     const listed = await run(['models'], { AUDEO_BUNDLED_MODELS: bundled, AUDEO_MODELS: users });
     expect(listed.stdout).toMatch(/^u video2roll\s+my-piano@1\.0\.0/m);
     // a user model plays a video as the bundled ones do; --model on a take is refused

@@ -55,7 +55,9 @@ export async function runAdapt(videos: string[], o: AdaptCliOptions): Promise<vo
   } finally {
     progress.end();
   }
-  const card = await writeUserModel(plan, new Uint8Array(await readFile(base.onnxPath)), result);
+  const { heldOutPicture } = await import('../../adapt/picture');
+  const picture = new Map([['heldout.png', new Uint8Array(heldOutPicture(result.heldOut).toPng())]]);
+  const card = await writeUserModel(plan, new Uint8Array(await readFile(base.onnxPath)), result, picture);
   const wallSec = (performance.now() - t0) / 1000;
   const summary = {
     model: `${plan.name}@${plan.version}`,
@@ -86,7 +88,7 @@ export async function runAdapt(videos: string[], o: AdaptCliOptions): Promise<vo
     `  threshold only ${pct(t.onset.f1).padStart(5)}          (${pct(t.onset.precision)} / ${pct(t.onset.recall)})      ${pct(t.frameF1)}   (base model, threshold ${result.baseThreshold} picked on your takes)`,
     `  after          ${pct(a.onset.f1).padStart(5)}          (${pct(a.onset.precision)} / ${pct(a.onset.recall)})      ${pct(a.frameF1)}   (adapted head, threshold ${result.threshold})`,
     `  (${a.referenceNotes} reference notes held out${a.referenceNotes < 50 ? ': few, so these figures move a lot between takes' : ''})`,
-    `model: ${plan.dir}`,
+    `model: ${plan.dir} (heldout.png shows the held-out notes before and after: black right, red missed, blue false alarm)`,
     `use it: audeo extract <video> --model ${plan.name}   |   audeo play <video> --model ${plan.name}`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
