@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { InputError, ModelError } from '../core/errors';
 import { evaluate } from '../core/metrics';
 import { decodeStages, notesToRoll, suppressStaticKeys } from '../core/notes';
+import { toRollGrid } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
 import { loadModel, type LoadedModel } from '../extractor/models';
 import { STATIC_WINDOW_SEC, stageDecoder, type ExtractOptions } from '../extractor/pipeline';
@@ -240,6 +241,7 @@ function gather(parts: ReadonlyArray<{ p: Prepared; from: number; to: number }>,
 function headRoll(head: KeyHead, p: Prepared): Roll {
   const data = head.probabilities(p.footage.feats, p.footage.frames);
   for (let t = 0; t < p.footage.frames; t++) for (const k of p.footage.hiddenKeys) data[t * head.keys + k] = 0;
+  toRollGrid(data); // the 8-bit grid extract keeps its roll on
   return { ...p.footage.roll, frames: p.footage.frames, data };
 }
 

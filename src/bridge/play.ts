@@ -3,7 +3,7 @@
  * (end, --duration, SIGINT/SIGTERM, uncaught error, closed stdout): note-offs and All Notes Off go out before
  * anything else, then a transport stop (Scheduler.halt).
  */
-import { AudeoError, InputError, SinkError } from '../core/errors';
+import { AudeoError, exitCodeFor, InputError, SinkError } from '../core/errors';
 import { looksDropFrame, parseOffset, parseRate, parseTimecode, timecodeToSeconds, TIMECODE_RATES, type TimecodeRate } from '../core/timecode';
 import type { Clock } from './clock';
 import { ChaseClock } from './clocks/chase';
@@ -223,13 +223,13 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const onSignal = (sig: NodeJS.Signals): void => {
     scheduler.halt(); // silence first, before anything else; then the transport stop
     io.stderr(`${sig}: all notes off`);
-    process.exitCode = sig === 'SIGINT' ? 130 : 143;
+    process.exitCode = exitCodeFor(sig === 'SIGINT' ? 'sigint' : 'sigterm');
     finish('signal');
   };
   const onFatal = (e: unknown): void => {
     scheduler.halt();
     io.stderr(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    process.exitCode = 1;
+    process.exitCode = exitCodeFor('bug');
     finish('error');
   };
   const onStop = (): void => {

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
+import { exitCodeFor } from '../core/errors';
 
 /** Runs `run` with SIGINT/SIGTERM handlers that print `message()` and exit; the handlers go when `run` ends. */
 export async function withInterruptNotice<T>(message: () => string, run: () => Promise<T>): Promise<T> {
@@ -15,7 +16,7 @@ export async function withInterruptNotice<T>(message: () => string, run: () => P
       line = `interrupted (${(e as Error).message})`;
     }
     process.stderr.write(`\n${line}\n`);
-    process.exit(sig === 'SIGINT' ? 130 : 143);
+    process.exit(exitCodeFor(sig === 'SIGINT' ? 'sigint' : 'sigterm'));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -1,5 +1,5 @@
 /** Shared CLI plumbing: one-line errors with exit codes, JSON vs human output. */
-import { AudeoError } from '../core/errors';
+import { AudeoError, exitCodeFor } from '../core/errors';
 
 /** Wraps a command action: AudeoErrors print one line and set their exit code; others print a stack. */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
@@ -13,10 +13,10 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): 
         process.exitCode = e.exitCode;
       } else if (e instanceof RangeError || e instanceof TypeError) {
         process.stderr.write(`error: ${e.message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
-        process.exitCode = 2;
+        process.exitCode = exitCodeFor('input');
       } else {
         process.stderr.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        process.exitCode = 1;
+        process.exitCode = exitCodeFor('bug');
       }
     }
   };

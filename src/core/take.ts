@@ -75,12 +75,24 @@ export interface Take {
   readonly progress: { readonly framesDone: number; readonly framesTotal: number; readonly complete: boolean };
 }
 
+/** A probability as the Take stores it: one of 0..255, the byte of `encodeRoll`. */
+export function rollByte(p: number): number {
+  return Math.max(0, Math.min(255, Math.round(p * 255)));
+}
+
+/**
+ * Puts `data[from..to)` on the Take's 8-bit grid in place: each value becomes what `decodeRoll(encodeRoll(...))` gives
+ * back. An extraction keeps its Video2Roll roll on this grid as it goes, so a run resumed from a checkpoint (which
+ * holds the roll as bytes) refines and decodes exactly the roll an uninterrupted run does.
+ */
+export function toRollGrid(data: Float32Array, from = 0, to = data.length): Float32Array {
+  for (let i = from; i < to; i++) data[i] = rollByte(data[i] ?? 0) / 255;
+  return data;
+}
+
 export function encodeRoll(roll: Roll): EncodedRoll {
   const bytes = new Uint8Array(roll.data.length);
-  for (let i = 0; i < roll.data.length; i++) {
-    const v = roll.data[i] ?? 0;
-    bytes[i] = Math.max(0, Math.min(255, Math.round(v * 255)));
-  }
+  for (let i = 0; i < roll.data.length; i++) bytes[i] = rollByte(roll.data[i] ?? 0);
   return {
     fps: roll.fps,
     startSec: roll.startSec,

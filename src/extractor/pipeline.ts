@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import { InputError, KeyboardNotFoundError, ModelError } from '../core/errors';
 import { decodeStages, suppressStaticKeys, type AnchorOptions, type DecodeOptions, type StageDecoder } from '../core/notes';
-import { decodeRoll, encodeRoll, TAKE_FORMAT, TAKE_VERSION, type Take, type TakeModelRef, type TakeSource } from '../core/take';
+import { decodeRoll, encodeRoll, toRollGrid, TAKE_FORMAT, TAKE_VERSION, type Take, type TakeModelRef, type TakeSource } from '../core/take';
 import type { Roll } from '../core/types';
 import { readTake, writeTake } from '../io/take-file';
 import { firstFrameSec, sampleFrames, streamFrames } from './frames';
@@ -308,6 +308,8 @@ export async function extractTake(videoPath: string, opts: ExtractOptions = {}):
       for (let g = 0; g < group.length; g++) for (const k of hidden) probs[g * runner.keys + k] = 0;
       const tapped = opts.tap && extra.get(opts.tap.output);
       if (tapped) opts.tap?.receive(group, tapped, hidden);
+      // the roll kept on the checkpoint's 8-bit grid: a resumed run then refines the same roll as a clean one (issue 20)
+      toRollGrid(probs, 0, group.length * runner.keys);
       group.forEach((t, g) => buffer.set(t, probs, g * runner.keys));
       framesDone = (group[group.length - 1] ?? framesDone - 1) + 1;
       progress({ stage: 'video2roll', framesDone, framesTotal: Math.max(framesEstimate, framesDone) });

@@ -75,3 +75,44 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw writeError(file, e);
   }
 }
+
+/**
+ * Writes `file` atomically from pieces: `produce` calls `write` in order (a long render streamed to disk, never whole
+ * in memory). A failure while producing or writing leaves no temp file and the old `file`, if any, untouched; a write
+ * failure is a SinkError naming `file` (exit 5), other errors from `produce` pass through.
+ */
+export async function writeFileAtomicStreaming(file: string, produce: (write: (data: Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(tmp, 'w');
+  } catch (e) {
+    throw writeError(file, e);
+  }
+  let written = false;
+  try {
+    await produce(async (data) => {
+      try {
+        await handle.write(data);
+      } catch (e) {
+        throw writeError(file, e);
+      }
+    });
+    try {
+      await handle.sync();
+    } catch (e) {
+      throw writeError(file, e);
+    }
+    written = true;
+  } finally {
+    await handle.close();
+    if (!written) await fs.rm(tmp, { force: true });
+  }
+  try {
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw writeError(file, e);
+  }
+}

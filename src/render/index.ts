@@ -5,14 +5,16 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InputError, SinkError } from '../core/errors';
+import { InputError } from '../core/errors';
 import type { Take } from '../core/take';
 import type { NoteEvent } from '../core/types';
-import { renderNotesToWav, validateRenderInput, type RenderSampleRate } from './soundfont';
-import { writeWav } from './wav';
+import { checkWritable as checkOutputWritable } from '../io/atomic';
+import { lockOutputs } from '../io/lock';
+import { renderNotesStreaming, renderNotesToWav, validateRenderInput, type RenderSampleRate, type SoundFontRenderOptions } from './soundfont';
+import { writeWav, writeWavStreaming } from './wav';
 
-export { renderNotesToWav, defaultSoundFontPath, validateRenderInput, type SoundFontRenderOptions, type RenderSampleRate } from './soundfont';
-export { writeWav, encodeWav, decodeWav } from './wav';
+export { renderNotesToWav, renderNotesStreaming, defaultSoundFontPath, validateRenderInput, type SoundFontRenderOptions, type RenderSampleRate } from './soundfont';
+export { writeWav, writeWavStreaming, encodeWav, decodeWav } from './wav';
 export { muxAudioIntoVideo, type MuxOptions } from './mux';
 export { loadRenderInput, type RenderInput } from './input';
 
@@ -51,33 +53,22 @@ export async function renderNotes(notes: readonly NoteEvent[], opts: RenderOptio
   }
   if (synth !== 'soundfont') throw new InputError(`synth "${String(synth)}" is unknown; expected soundfont or perfnet`);
   const sampleRate = opts.sampleRate ?? 44100;
-  const samples = await renderNotesToWav(notes, {
-    sampleRate,
+  const samples = await renderNotesToWav(notes, soundFontOptions(opts));
+  return { samples, sampleRate };
+}
+
+function soundFontOptions(opts: RenderOptions): SoundFontRenderOptions {
+  return {
+    sampleRate: opts.sampleRate ?? 44100,
     ...(opts.program !== undefined ? { program: opts.program } : {}),
     ...(opts.soundfont !== undefined ? { soundfont: opts.soundfont } : {}),
     ...(opts.tailSec !== undefined ? { tailSec: opts.tailSec } : {}),
     ...(opts.durationSec !== undefined ? { durationSec: opts.durationSec } : {}),
-  });
-  return { samples, sampleRate };
+  };
 }
 
-/** Fails early (before any rendering) when `file`'s folder cannot be written. */
-export async function checkWritable(file: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    const st = await fs.stat(dir);
-    if (!st.isDirectory()) throw new Error(`${dir} is not a folder`);
-    await fs.access(dir, fs.constants.W_OK);
-  } catch (e) {
-    throw new SinkError(`cannot write ${file}: ${(e as Error).message}; expected a writable output path`);
-  }
-  try {
-    const st = await fs.stat(file);
-    if (st.isDirectory()) throw new SinkError(`cannot write ${file}: it is a folder; expected a file path`);
-  } catch (e) {
-    if (e instanceof SinkError) throw e;
-  }
-}
+/** Fails early (before any rendering) when `file` cannot be written; the one check and wording of src/io/atomic.ts. */
+export const checkWritable = checkOutputWritable;
 
 /** Renders a Take's notes to a WAV file (atomic). */
 export async function renderTakeToWav(take: Take, outWav: string, opts: RenderOptions = {}): Promise<RenderResult> {
@@ -87,12 +78,31 @@ export async function renderTakeToWav(take: Take, outWav: string, opts: RenderOp
 export async function renderNotesToFile(notes: readonly NoteEvent[], outWav: string, opts: RenderOptions = {}): Promise<RenderResult> {
   if ((opts.synth ?? 'soundfont') === 'soundfont') validateRenderInput(notes, opts);
   await checkWritable(outWav);
-  const t0 = performance.now();
-  const { samples, sampleRate } = await renderNotes(notes, opts);
-  const renderSec = (performance.now() - t0) / 1000;
-  await writeWav(outWav, samples, sampleRate);
-  const durationSec = samples.length / sampleRate;
-  return { out: outWav, synth: opts.synth ?? 'soundfont', sampleRate, durationSec, notes: notes.length, renderSec, xRealTime: durationSec / Math.max(renderSec, 1e-9) };
+  // one run per output: a second render to the same file stops here, naming the lock (exit 5)
+  const unlock = lockOutputs([outWav]);
+  try {
+    const t0 = performance.now();
+    let sampleRate: number;
+    let totalSamples: number;
+    if ((opts.synth ?? 'soundfont') === 'soundfont') {
+      // streamed to the file: an hour of 44.1 kHz audio is never whole in memory (issue 20: < 1 GB for 500k notes)
+      let r: { totalSamples: number; sampleRate: number } = { totalSamples: 0, sampleRate: opts.sampleRate ?? 44100 };
+      await writeWavStreaming(outWav, async (out) => {
+        r = await renderNotesStreaming(notes, soundFontOptions(opts), { onStart: out.start, onChunk: out.chunk });
+      });
+      ({ sampleRate, totalSamples } = r);
+    } else {
+      const { samples, sampleRate: sr } = await renderNotes(notes, opts);
+      await writeWav(outWav, samples, sr);
+      sampleRate = sr;
+      totalSamples = samples.length;
+    }
+    const renderSec = (performance.now() - t0) / 1000;
+    const durationSec = totalSamples / sampleRate;
+    return { out: outWav, synth: opts.synth ?? 'soundfont', sampleRate, durationSec, notes: notes.length, renderSec, xRealTime: durationSec / Math.max(renderSec, 1e-9) };
+  } finally {
+    unlock();
+  }
 }
 
 /** Renders notes and muxes them into `video` as `outVideo`; the audio is exactly as long as the video. */
@@ -103,6 +113,7 @@ export async function renderIntoVideo(notes: readonly NoteEvent[], video: string
   if (!(info.durationSec > 0)) throw new InputError(`${video}: ffmpeg reports no duration; expected a video with a known duration`);
   if ((opts.synth ?? 'soundfont') === 'soundfont') validateRenderInput(notes, opts);
   await checkWritable(outVideo);
+  const unlock = lockOutputs([outVideo]);
   const tmpDir = await fs.mkdtemp(path.join(os.tmpdir(), 'audeo-render-'));
   try {
     const wav = path.join(tmpDir, 'audio.wav');
@@ -110,6 +121,7 @@ export async function renderIntoVideo(notes: readonly NoteEvent[], video: string
     await muxAudioIntoVideo({ video, wav, out: outVideo });
     return { ...r, out: outVideo, video };
   } finally {
+    unlock();
     await fs.rm(tmpDir, { recursive: true, force: true });
   }
 }

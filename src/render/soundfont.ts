@@ -130,8 +130,19 @@ export function toEvents(notes: readonly NoteEvent[], sampleRate: number): Synth
   return ev.sort((a, b) => a.sample - b.sample || Number(a.on) - Number(b.on));
 }
 
-/** Renders notes to mono float samples with a SoundFont. */
-export async function renderNotesToWav(notes: readonly NoteEvent[], opts: SoundFontRenderOptions = {}): Promise<Float32Array> {
+/** How many samples the streaming renderer hands on at a time (about 1.5 s at 44.1 kHz). */
+const CHUNK = 65536;
+
+/**
+ * Renders notes with a SoundFont and hands the mono samples to `onChunk` in order, about CHUNK at a time (the array
+ * is reused: copy what you keep). Memory stays flat whatever the length; `total` (samples) is known before the first
+ * chunk, through `onStart`. Blocks end at every note event, as in a single-buffer render, so the samples are the same.
+ */
+export async function renderNotesStreaming(
+  notes: readonly NoteEvent[],
+  opts: SoundFontRenderOptions,
+  sink: { onStart?: (totalSamples: number, sampleRate: number) => void | Promise<void>; onChunk: (mono: Float32Array) => void | Promise<void> },
+): Promise<{ totalSamples: number; sampleRate: number }> {
   validateRenderInput(notes, opts);
   const sampleRate = opts.sampleRate ?? 44100;
   const program = opts.program ?? 0;
@@ -151,8 +162,19 @@ export async function renderNotesToWav(notes: readonly NoteEvent[], opts: SoundF
   const events = toEvents(notes, sampleRate);
   const lastOff = events.reduce((m, e) => Math.max(m, e.sample), 0);
   const total = opts.durationSec !== undefined ? Math.round(opts.durationSec * sampleRate) : lastOff + Math.round((opts.tailSec ?? 1.5) * sampleRate);
-  const left = new Float32Array(total);
-  const right = new Float32Array(total);
+  await sink.onStart?.(total, sampleRate);
+  // a chunk holds up to CHUNK samples plus one block, so that the blocks are cut where a single buffer cuts them
+  const left = new Float32Array(CHUNK + BLOCK);
+  const right = new Float32Array(CHUNK + BLOCK);
+  const mono = new Float32Array(CHUNK + BLOCK);
+  let fill = 0;
+  const flush = async (): Promise<void> => {
+    for (let i = 0; i < fill; i++) mono[i] = 0.5 * ((left[i] ?? 0) + (right[i] ?? 0));
+    await sink.onChunk(mono.subarray(0, fill));
+    left.fill(0, 0, fill);
+    right.fill(0, 0, fill);
+    fill = 0;
+  };
   let k = 0;
   let s = 0;
   while (s < total) {
@@ -164,10 +186,25 @@ export async function renderNotesToWav(notes: readonly NoteEvent[], opts: SoundF
     // blocks end at the next event so every note starts and stops on its own sample
     const next = events[k]?.sample ?? Infinity;
     const n = Math.min(BLOCK, total - s, next - s);
-    synth.process(left, right, s, n);
+    synth.process(left, right, fill, n);
     s += n;
+    fill += n;
+    if (fill >= CHUNK) await flush();
   }
-  const out = new Float32Array(total);
-  for (let i = 0; i < total; i++) out[i] = 0.5 * ((left[i] ?? 0) + (right[i] ?? 0));
+  if (fill > 0) await flush();
+  return { totalSamples: total, sampleRate };
+}
+
+/** Renders notes to mono float samples with a SoundFont (the whole clip in memory; files stream: renderNotesToFile). */
+export async function renderNotesToWav(notes: readonly NoteEvent[], opts: SoundFontRenderOptions = {}): Promise<Float32Array> {
+  let out = new Float32Array(0);
+  let at = 0;
+  await renderNotesStreaming(notes, opts, {
+    onStart: (total) => void (out = new Float32Array(total)),
+    onChunk: (mono) => {
+      out.set(mono, at);
+      at += mono.length;
+    },
+  });
   return out;
 }

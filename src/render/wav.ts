@@ -1,11 +1,33 @@
 /** WAV encoding (16-bit PCM, mono) and decoding (PCM 16/32-bit int, float32), plus an atomic writer. Pure except writeWav. */
 import { InputError } from '../core/errors';
-import { writeFileAtomic } from '../io/atomic';
+import { writeFileAtomic, writeFileAtomicStreaming } from '../io/atomic';
+
+/** The 44-byte header of a mono 16-bit PCM WAV file of `samples` samples. */
+export function wavHeader(samples: number, sampleRate: number): Buffer {
+  const dataBytes = samples * 2;
+  const buf = Buffer.alloc(44);
+  writeHeader(buf, dataBytes, sampleRate);
+  return buf;
+}
+
+/** Mono float samples (clipped to -1..1) as 16-bit PCM little-endian bytes, into `buf` at `offset`. */
+function writePcm16(buf: Buffer, samples: Float32Array, offset: number): void {
+  for (let i = 0; i < samples.length; i++) {
+    const v = Math.max(-1, Math.min(1, samples[i] ?? 0));
+    buf.writeInt16LE(Math.round(v * 32767), offset + 2 * i);
+  }
+}
 
 /** Encodes mono float samples (clipped to -1..1) as a 16-bit PCM WAV file. */
 export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
   const dataBytes = samples.length * 2;
   const buf = Buffer.alloc(44 + dataBytes);
+  writeHeader(buf, dataBytes, sampleRate);
+  writePcm16(buf, samples, 44);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+function writeHeader(buf: Buffer, dataBytes: number, sampleRate: number): void {
   buf.write('RIFF', 0, 'ascii');
   buf.writeUInt32LE(36 + dataBytes, 4);
   buf.write('WAVE', 8, 'ascii');
@@ -19,11 +41,6 @@ export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array
   buf.writeUInt16LE(16, 34);
   buf.write('data', 36, 'ascii');
   buf.writeUInt32LE(dataBytes, 40);
-  for (let i = 0; i < samples.length; i++) {
-    const v = Math.max(-1, Math.min(1, samples[i] ?? 0));
-    buf.writeInt16LE(Math.round(v * 32767), 44 + 2 * i);
-  }
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** Decodes a PCM (8/16/24/32-bit int) or float32 WAV to mono float samples (channels averaged). */
@@ -70,4 +87,26 @@ export function decodeWav(bytes: Uint8Array, where = 'audio.wav'): { samples: Fl
 export async function writeWav(file: string, samples: Float32Array, sampleRate: number): Promise<void> {
   // writeFileAtomic's failures are one-line SinkErrors naming the file
   await writeFileAtomic(file, encodeWav(samples, sampleRate));
+}
+
+/**
+ * Writes a WAV atomically from a stream of mono chunks whose total length is known up front (`render` of a long
+ * Take: the file grows on disk, the memory stays flat). `produce` receives `start(total, sampleRate)`, to call once
+ * before the first chunk, and `chunk(samples)`.
+ */
+export async function writeWavStreaming(
+  file: string,
+  produce: (out: { start: (totalSamples: number, sampleRate: number) => Promise<void>; chunk: (samples: Float32Array) => Promise<void> }) => Promise<void>,
+): Promise<void> {
+  await writeFileAtomicStreaming(file, async (write) => {
+    let pcm = Buffer.alloc(0);
+    await produce({
+      start: (total, sampleRate) => write(wavHeader(total, sampleRate)),
+      chunk: (samples) => {
+        if (pcm.length < samples.length * 2) pcm = Buffer.alloc(samples.length * 2);
+        writePcm16(pcm, samples, 0);
+        return write(pcm.subarray(0, samples.length * 2));
+      },
+    });
+  });
 }

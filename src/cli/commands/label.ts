@@ -67,43 +67,50 @@ Examples:
         // outputs that cannot be written fail now (exit 5), not after the transcription
         await checkWritable(out);
         if (o.take) await checkWritable(o.take);
-        const tty = process.stderr.isTTY;
-        let lastPct = -1;
-        process.stderr.write(`label: transcribing ${input} with basic-pitch (wasm)\n`);
-        const r = await labelFile(input, {
-          decode,
-          ...(o.cache ? { cacheDir: o.cache } : {}),
-          onProgress: (done, total) => {
-            const pct = Math.floor((100 * done) / Math.max(1e-9, total));
-            if (tty) process.stderr.write(`\r  ${pct}% (${done.toFixed(1)} / ${total.toFixed(1)} s of audio)`);
-            else if (pct >= lastPct + 10 || pct === 100) process.stderr.write(`  ${pct}% (${done.toFixed(1)} / ${total.toFixed(1)} s of audio)\n`);
-            lastPct = pct >= lastPct + 10 ? pct : lastPct;
-          },
-        });
-        if (tty && !r.cached) process.stderr.write('\n');
-        await writeFileAtomic(out, notesToMidiBytes(r.notes, { name: 'basic-pitch pseudo ground truth' }));
-        if (o.take) await writeTake(o.take, { ...r.take, source: { ...r.take.source, path: input } });
-        const speed = r.transcribeSec > 0 ? r.audioDurationSec / r.transcribeSec : undefined;
-        const result = {
-          input,
-          midi: out,
-          take: o.take ?? null,
-          audioDurationSec: r.audioDurationSec,
-          notes: r.notes.length,
-          rollFrames: r.roll.frames,
-          rollFps: r.roll.fps,
-          model: r.model,
-          cached: r.cached,
-          transcribeSec: r.transcribeSec,
-          xRealTime: speed ?? null,
-          decode,
-        };
-        if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-        else {
-          process.stderr.write(
-            `label: ${r.notes.length} notes in ${r.audioDurationSec.toFixed(1)} s of audio${speed ? ` (${speed.toFixed(1)}x real time)` : ' (from cache)'}\n`,
-          );
-          process.stdout.write(`${out}${o.take ? `\n${o.take}` : ''}\n`);
+        // one run per output: a second label to the same MIDI file or Take stops here, naming the lock (exit 5)
+        const { lockOutputs } = await import('../../io/lock');
+        const unlock = lockOutputs(o.take ? [out, o.take] : [out]);
+        try {
+          const tty = process.stderr.isTTY;
+          let lastPct = -1;
+          process.stderr.write(`label: transcribing ${input} with basic-pitch (wasm)\n`);
+          const r = await labelFile(input, {
+            decode,
+            ...(o.cache ? { cacheDir: o.cache } : {}),
+            onProgress: (done, total) => {
+              const pct = Math.floor((100 * done) / Math.max(1e-9, total));
+              if (tty) process.stderr.write(`\r  ${pct}% (${done.toFixed(1)} / ${total.toFixed(1)} s of audio)`);
+              else if (pct >= lastPct + 10 || pct === 100) process.stderr.write(`  ${pct}% (${done.toFixed(1)} / ${total.toFixed(1)} s of audio)\n`);
+              lastPct = pct >= lastPct + 10 ? pct : lastPct;
+            },
+          });
+          if (tty && !r.cached) process.stderr.write('\n');
+          await writeFileAtomic(out, notesToMidiBytes(r.notes, { name: 'basic-pitch pseudo ground truth' }));
+          if (o.take) await writeTake(o.take, { ...r.take, source: { ...r.take.source, path: input } });
+          const speed = r.transcribeSec > 0 ? r.audioDurationSec / r.transcribeSec : undefined;
+          const result = {
+            input,
+            midi: out,
+            take: o.take ?? null,
+            audioDurationSec: r.audioDurationSec,
+            notes: r.notes.length,
+            rollFrames: r.roll.frames,
+            rollFps: r.roll.fps,
+            model: r.model,
+            cached: r.cached,
+            transcribeSec: r.transcribeSec,
+            xRealTime: speed ?? null,
+            decode,
+          };
+          if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+          else {
+            process.stderr.write(
+              `label: ${r.notes.length} notes in ${r.audioDurationSec.toFixed(1)} s of audio${speed ? ` (${speed.toFixed(1)}x real time)` : ' (from cache)'}\n`,
+            );
+            process.stdout.write(`${out}${o.take ? `\n${o.take}` : ''}\n`);
+          }
+        } finally {
+          unlock();
         }
       }),
     );
