@@ -39,6 +39,8 @@ export interface TransportEvent {
   readonly kind: 'transport';
   readonly timeSec: number;
   readonly state: 'play' | 'stop' | 'locate';
+  /** The run's last transport (a stop from Scheduler.halt): nothing follows it. */
+  readonly final?: boolean;
 }
 
 export type SinkEvent = NoteOnEvent | NoteOffEvent | TimeEvent | RollFrameEvent | MtcBytesEvent | TransportEvent;

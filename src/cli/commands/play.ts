@@ -30,6 +30,9 @@ export function register(program: Command): void {
     .option('--virtual [name]', 'create a virtual MIDI output port (default name from the preset: "audeo")')
     .option('--midi-out <port>', 'an existing MIDI output port, by index or name (see `audeo ports`)')
     .option('--osc [host:port]', 'stream OSC over UDP (default from the preset: 127.0.0.1:9000); schema in docs/osc.md')
+    .option('--osc-keys', 'with --osc: also send /audeo/keys, every key (88 floats, 0..1) in one message at each playhead tick')
+    .option('--osc-state-hz <hz>', 'with --osc: /audeo/state (playing, position, take, held notes) this often and on every change; 0 = off (default 10)')
+    .option('--osc-timetag-ahead <ms>', 'with --osc: send OSC this many ms ahead in bundles time-tagged with when each is due (the receiver plays them on time)')
     .option('--osc-in [port]', 'listen for OSC transport control on 127.0.0.1 (default from the preset: 9001)')
     .option('--stay', 'at the end of the take stop and keep listening for OSC control instead of exiting (Ctrl-C quits)')
     .option('--wait-ms <ms>', 'wait this long after opening the outputs before playing (default 1000 with a virtual port, so a DAW can connect first; else 0)')
@@ -59,6 +62,7 @@ export function register(program: Command): void {
 Examples:
   $ audeo play take.audeo.json --preset ableton --virtual           # a virtual MIDI port "audeo"
   $ audeo play take.audeo.json --preset touchdesigner --osc --osc-in  # OSC to 7000, control on 7001
+  $ audeo play take.audeo.json --osc 127.0.0.1:7000 --osc-keys --osc-state-hz 20 --osc-timetag-ahead 50
   $ audeo play take.audeo.json --clock mtc --mtc-in reaper-mtc --virtual
   $ audeo play take.audeo.json --dry-run --fast --json > events.json`,
     )
@@ -81,11 +85,12 @@ Examples:
             ...(o.osc !== undefined ? { osc: o.osc } : {}),
             ...(o.oscIn !== undefined ? { oscIn: o.oscIn } : {}),
             ...Object.fromEntries(
-              ['midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
+              ['oscStateHz', 'oscTimetagAhead', 'midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
                 .filter((k) => str(k) !== undefined)
                 .map((k) => [k, str(k)]),
             ),
             roll: o.roll === true,
+            ...(o.oscKeys === true ? { oscKeys: true } : {}),
             stay: o.stay === true,
             dryRun: o.dryRun === true,
             fast: o.fast === true,
