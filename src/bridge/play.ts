@@ -18,7 +18,7 @@ import type { Sink } from './sink';
 import { MidiPortSink } from './sinks/midi-port';
 import { MtcOutSink } from './sinks/mtc-out';
 import { RecordingSink, type Recorded } from './sinks/recording';
-import { MtcSource, NotesSource, RollSource, TicksSource, type EventSource } from './sources';
+import { ClockPulseSource, MtcSource, NotesSource, RollSource, TicksSource, type EventSource } from './sources';
 import { FakeTimer, RealTimer, type HostTimer } from './timer';
 
 export interface PlayOptions {
@@ -44,6 +44,10 @@ export interface PlayOptions {
   /** Output port for MTC; "virtual:NAME" creates a virtual output. */
   mtcOut?: string;
   mtcRate?: string;
+  /** --midi-clock PORT: MIDI Clock (24 PPQN) + Song Position Pointer out on this port ("virtual:NAME" creates one). */
+  midiClock?: string;
+  /** --bpm: the MIDI Clock's tempo (default: tracked from the notes, as in the MIDI file audeo extract writes). */
+  bpm?: string;
   preset?: string;
   offset?: string;
   start?: string;
@@ -89,6 +93,8 @@ export interface PlayResult {
   chased: number;
   latenessMs: { p50: number; p99: number; max: number; n: number };
   stoppedBy: 'end' | 'signal' | 'duration' | 'error' | 'closed';
+  /** With --midi-clock: the tempo it follows. */
+  midiClock?: { bpm: number; source: 'tracked' | 'forced' | 'default'; minBpm: number; maxBpm: number };
   /** With --dry-run: every event sent to the dry-run output, in order (media seconds). */
   events?: Array<Recorded['event']>;
 }
@@ -207,8 +213,10 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const oscPreset = preset.osc ?? {};
   const dryRun = opts.dryRun ? new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }) : undefined;
   if (dryRun) sinks.push(dryRun);
-  const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined;
-  const virtualOut = !opts.dryRun && ((opts.virtual !== undefined && opts.virtual !== false) || (opts.mtcOut?.startsWith('virtual:') ?? false));
+  const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined || opts.midiClock !== undefined;
+  const virtualOut = !opts.dryRun && ((opts.virtual !== undefined && opts.virtual !== false) || (opts.mtcOut?.startsWith('virtual:') ?? false) || (opts.midiClock?.startsWith('virtual:') ?? false));
+  if (opts.bpm !== undefined && opts.midiClock === undefined) throw new InputError(`--bpm sets the MIDI Clock's tempo; expected --midi-clock PORT with it, e.g. --midi-clock virtual:audeo-clock --bpm ${opts.bpm}`);
+  let midiClock: PlayResult['midiClock'];
   const waitMs = num(opts.waitMs, '--wait-ms', 0, 60000) ?? (virtualOut ? 1000 : 0);
   if (opts.dryRun && wantsMidi) info('dry run: MIDI outputs are not opened');
   if (!opts.dryRun) {
@@ -217,6 +225,17 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
     if (opts.mtcOut !== undefined) {
       sinks.push(new MtcOutSink({ ...portTarget(opts.mtcOut), rate, offsetSec }));
       sources.push(new MtcSource(rate, offsetSec));
+    }
+    if (opts.midiClock !== undefined) {
+      const { parseBpm } = await import('../io/midi-file');
+      const { estimateTempo } = await import('../core/tempo');
+      const { MidiClockOutSink } = await import('./sinks/midi-clock-out');
+      const bpm = opts.bpm !== undefined ? parseBpm(opts.bpm) : undefined;
+      const tempo = estimateTempo(notesSrc.all, { endSec: endSec + 60, ...(bpm !== undefined ? { bpm } : {}) });
+      const bpms = tempo.map.map((p) => p.bpm);
+      midiClock = { bpm: tempo.bpm, source: tempo.source, minBpm: Math.min(...bpms), maxBpm: Math.max(...bpms) };
+      sinks.push(new MidiClockOutSink({ ...portTarget(opts.midiClock), beatsSec: tempo.beatsSec }));
+      sources.push(new ClockPulseSource(tempo.beatsSec));
     }
   }
   if (wantsOsc && !opts.fast) {
@@ -329,6 +348,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       throw new SinkError(`every output failed to open: ${openFailures.map((f) => `${f.sink.name}: ${f.error.message}`).join('; ')}`);
     }
     for (const f of openFailures) warnFailure(f.sink, f.error);
+    if (midiClock) info(`MIDI clock: ${midiClock.source === 'tracked' ? `tempo tracked from the notes, ${midiClock.bpm.toFixed(1)} BPM (${midiClock.minBpm.toFixed(0)}..${midiClock.maxBpm.toFixed(0)})` : `${midiClock.bpm} BPM (${midiClock.source})`}`);
     info(`playing ${playable.path}: ${notesSrc.all.length} notes to ${liveSinks().map((s) => s.name).join(', ')}; clock ${clock.name}`);
 
     if (chase && clockKind === 'mtc' && opts.mtcIn) {
@@ -419,6 +439,7 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       chased: all.reduce((n, x) => n + x.stats.chased, 0),
       latenessMs: latencySummary(all.flatMap((x) => x.latenessSec)),
       stoppedBy,
+      ...(midiClock ? { midiClock } : {}),
       ...(dryRun ? { events: dryRun.events.map((r) => r.event) } : {}),
     };
   } finally {

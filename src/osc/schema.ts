@@ -64,6 +64,7 @@ export function eventToOsc(ev: SinkEvent, o: OscOutOptions = {}): OscMessage[] {
       if (o.transport ?? true) out.push({ address: `${p}/transport`, args: [{ type: 's', value: ev.state }, f(ev.timeSec)] });
       return out;
     case 'mtc':
+    case 'clock':
       return out;
   }
 }

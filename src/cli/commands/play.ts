@@ -39,6 +39,8 @@ export function register(program: Command): void {
     .option('--clock <source>', 'internal | mtc | osc (default internal)')
     .option('--mtc-in <port>', 'MIDI input port carrying MTC to chase ("virtual:NAME" creates a virtual input)')
     .option('--mtc-out <port>', 'send MTC as master on this output port ("virtual:NAME" creates a virtual output)')
+    .option('--midi-clock <port>', 'send MIDI Clock (24 per quarter note) with Song Position Pointer, Start/Continue/Stop on this output port ("virtual:NAME" creates one), for a DAW that follows MIDI Clock')
+    .option('--bpm <N>', 'with --midi-clock: the clock\'s tempo (default: tracked from the notes, the tempo map of the MIDI file audeo extract writes)')
     .option('--mtc-rate <fps>', 'MTC out rate: 24 | 25 | 29.97 (drop-frame) | 30')
     .option('--offset <tc>', 'timecode at video time 0: seconds or HH:MM:SS:FF (default: the video\'s start timecode, else 0)')
     .option('--preset <name>', 'ableton | reaper | touchdesigner | generic, or a path to a preset .json (see `audeo presets`)')
@@ -64,6 +66,7 @@ Examples:
   $ audeo play take.audeo.json --preset touchdesigner --osc --osc-in  # OSC to 7000, control on 7001
   $ audeo play take.audeo.json --osc 127.0.0.1:7000 --osc-keys --osc-state-hz 20 --osc-timetag-ahead 50
   $ audeo play take.audeo.json --clock mtc --mtc-in reaper-mtc --virtual
+  $ audeo play take.audeo.json --virtual --midi-clock virtual:audeo-clock --bpm 96   # Live follows as a MIDI Clock slave
   $ audeo play take.audeo.json --dry-run --fast --json > events.json`,
     )
     .action(
@@ -85,7 +88,7 @@ Examples:
             ...(o.osc !== undefined ? { osc: o.osc } : {}),
             ...(o.oscIn !== undefined ? { oscIn: o.oscIn } : {}),
             ...Object.fromEntries(
-              ['oscStateHz', 'oscTimetagAhead', 'midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
+              ['oscStateHz', 'oscTimetagAhead', 'midiClock', 'bpm', 'midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
                 .filter((k) => str(k) !== undefined)
                 .map((k) => [k, str(k)]),
             ),
