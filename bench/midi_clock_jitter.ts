@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   jackd?.kill('SIGTERM');
 
   const pulses = got.filter((g) => g.msg[0] === 0xf8);
-  const expected = Math.floor((seconds * bpm * 24) / 60) + 1;
+  const expected = sched.stats.sent - 2; // every pulse the sink sent (the dispatches less the play and the stop)
   const first = resumePulseAt(beats, 0); // play at 0 s: pulse 0 (a missed pulse would show as a count below the expected)
   const late = pulses.map((p, k) => (p.hostSec - hostTimeOf(state, pulseTimeSec(beats, first + k))) * 1000);
   const nominal = 60000 / bpm / 24;
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const sd = Math.sqrt(dev.reduce((a, d) => a + d * d, 0) / Math.max(1, dev.length));
   const sched99 = pct(sched.latenessSec.map((s) => s * 1000), 0.99);
   const f = (x: number): string => x.toFixed(2);
-  console.log(`MIDI Clock over JACK (dummy driver, ${period} frames at 48 kHz = ${f((period / 48000) * 1000)} ms), ${bpm} BPM, ${seconds} s: sent ${sched.stats.sent - 2} pulses, received ${pulses.length}/${expected}; first messages ${got.slice(0, 2).map((g) => g.msg.map((b) => b.toString(16)).join(' ')).join(' | ')}; last ${got.at(-1)?.msg.map((b) => b.toString(16)).join(' ')}`);
+  console.log(`MIDI Clock over JACK (dummy driver, ${period} frames at 48 kHz = ${f((period / 48000) * 1000)} ms), ${bpm} BPM, ${seconds} s: sent ${expected} pulses, received ${pulses.length}; first messages ${got.slice(0, 2).map((g) => g.msg.map((b) => b.toString(16)).join(' ')).join(' | ')}; last ${got.at(-1)?.msg.map((b) => b.toString(16)).join(' ')}`);
   // pulses carry no number: arrivals are matched to their schedule by order, which holds only while none is lost
   if (pulses.length === expected) console.log(`  arrival - scheduled (ms): p50 ${f(pct(late, 0.5))}, p99 ${f(pct(late, 0.99))}, max ${f(Math.max(...late))}, min ${f(Math.min(...late))}`);
   else console.log(`  arrival - scheduled: not shown (${expected - pulses.length} pulses lost: matching by order would be wrong)`);
