@@ -43,7 +43,10 @@ export {
 
 // read / write Takes and MIDI files
 export { readTake, writeTake } from './io/take-file';
-export { writeMidiFile, notesToSmf, type MidiFileOptions } from './io/midi-file';
+export { writeMidiFile, notesToSmf, notesToSmfWithInfo, type MidiFileOptions, type SmfInfo } from './io/midi-file';
+// the MIDI file's tempo map and velocities (docs/midi-file.md)
+export { estimateTempo, type TempoEstimate, type TempoOptions, type TempoPoint } from './core/tempo';
+export { contextVelocities, velocityFeatures, VELOCITY_MODEL, type VelocityModel } from './core/velocity';
 
 // evaluate: notes against reference notes
 export {

@@ -34,14 +34,23 @@ export interface MtcBytesEvent {
   readonly timeSec: number;
   readonly bytes: readonly number[];
 }
+/** One MIDI Timing Clock pulse (24 per quarter note of the tempo map; `--midi-clock`). */
+export interface ClockPulseEvent {
+  readonly kind: 'clock';
+  readonly timeSec: number;
+  /** Pulses since the map's beat 0. */
+  readonly pulse: number;
+}
 /** Transport changes: play (with the position), stop, locate. */
 export interface TransportEvent {
   readonly kind: 'transport';
   readonly timeSec: number;
   readonly state: 'play' | 'stop' | 'locate';
+  /** The run's last transport (a stop from Scheduler.halt): nothing follows it. */
+  readonly final?: boolean;
 }
 
-export type SinkEvent = NoteOnEvent | NoteOffEvent | TimeEvent | RollFrameEvent | MtcBytesEvent | TransportEvent;
+export type SinkEvent = NoteOnEvent | NoteOffEvent | TimeEvent | RollFrameEvent | MtcBytesEvent | ClockPulseEvent | TransportEvent;
 export type SinkEventKind = SinkEvent['kind'];
 
 /** A note already mapped by the preset (channel 1..16, pitch 0..127, velocity 1..127). */

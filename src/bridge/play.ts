@@ -3,6 +3,7 @@
  * (end, --duration, SIGINT/SIGTERM, uncaught error, closed stdout): note-offs and All Notes Off go out before
  * anything else, then a transport stop (Scheduler.halt).
  */
+import * as path from 'node:path';
 import { AudeoError, exitCodeFor, InputError, SinkError } from '../core/errors';
 import { looksDropFrame, parseOffset, parseRate, parseTimecode, timecodeToSeconds, TIMECODE_RATES, type TimecodeRate } from '../core/timecode';
 import type { Clock } from './clock';
@@ -17,7 +18,7 @@ import type { Sink } from './sink';
 import { MidiPortSink } from './sinks/midi-port';
 import { MtcOutSink } from './sinks/mtc-out';
 import { RecordingSink, type Recorded } from './sinks/recording';
-import { MtcSource, NotesSource, RollSource, TicksSource, type EventSource } from './sources';
+import { ClockPulseSource, MtcSource, NotesSource, RollSource, TicksSource, type EventSource } from './sources';
 import { FakeTimer, RealTimer, type HostTimer } from './timer';
 
 export interface PlayOptions {
@@ -27,6 +28,12 @@ export interface PlayOptions {
   midiOut?: string;
   /** --osc [HOST:PORT]: true means the preset's target. */
   osc?: string | boolean;
+  /** --osc-keys: /audeo/keys, every key's value in one message at each playhead tick. */
+  oscKeys?: boolean;
+  /** --osc-state-hz: /audeo/state messages a second besides one on every change; 0 turns /state off (default 10). */
+  oscStateHz?: string;
+  /** --osc-timetag-ahead MS: send OSC this long ahead, in bundles time-tagged with when each is due. */
+  oscTimetagAhead?: string;
   /** --osc-in [PORT]: true means the preset's control port. */
   oscIn?: string | boolean;
   /** --stay: at the end of the take stop and keep listening (for --osc-in) instead of exiting. */
@@ -37,6 +44,10 @@ export interface PlayOptions {
   /** Output port for MTC; "virtual:NAME" creates a virtual output. */
   mtcOut?: string;
   mtcRate?: string;
+  /** --midi-clock PORT: MIDI Clock (24 PPQN) + Song Position Pointer out on this port ("virtual:NAME" creates one). */
+  midiClock?: string;
+  /** --bpm: the MIDI Clock's tempo (default: tracked from the notes, as in the MIDI file audeo extract writes). */
+  bpm?: string;
   preset?: string;
   /** Video input: the Video2Roll model to extract it with. */
   model?: string;
@@ -84,6 +95,8 @@ export interface PlayResult {
   chased: number;
   latenessMs: { p50: number; p99: number; max: number; n: number };
   stoppedBy: 'end' | 'signal' | 'duration' | 'error' | 'closed';
+  /** With --midi-clock: the tempo it follows. */
+  midiClock?: { bpm: number; source: 'tracked' | 'forced' | 'default'; minBpm: number; maxBpm: number };
   /** With --dry-run: every event sent to the dry-run output, in order (media seconds). */
   events?: Array<Recorded['event']>;
 }
@@ -104,6 +117,20 @@ export function latencySummary(latenessSec: readonly number[]): PlayResult['late
   const ms = latenessSec.map((s) => s * 1000).sort((a, b) => a - b);
   const r = (x: number): number => Math.round(x * 1000) / 1000;
   return { p50: r(percentile(ms, 0.5)), p99: r(percentile(ms, 0.99)), max: r(ms.at(-1) ?? 0), n: ms.length };
+}
+
+/** `--osc-state-hz`: 0 (off) or 0.1..100 messages a second. */
+export function parseStateHz(text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0 || (v > 0 && v < 0.1) || v > 100) throw new InputError(`--osc-state-hz "${text}" is not a rate; expected 0 (off) or 0.1..100 messages a second, e.g. --osc-state-hz 10`);
+  return v;
+}
+
+/** `--osc-timetag-ahead`: 1..5000 ms. */
+export function parseTimetagAheadMs(text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 1 || v > 5000) throw new InputError(`--osc-timetag-ahead "${text}" is not a time ahead; expected 1..5000 milliseconds, e.g. --osc-timetag-ahead 50`);
+  return v;
 }
 
 function portTarget(spec: string): { virtual?: string; port?: string } {
@@ -172,14 +199,26 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
     clock = chase;
   }
 
-  // sinks and streams
+  // sinks and streams (OSC with time tags goes through a second scheduler that runs ahead: leadSinks)
   const sinks: Sink[] = [];
   const sources: EventSource[] = [];
+  const leadSinks: Sink[] = [];
+  const leadSources: EventSource[] = [];
+  const wantsOsc = opts.osc !== undefined && opts.osc !== false;
+  const stateHz = opts.oscStateHz !== undefined ? parseStateHz(opts.oscStateHz) : (preset.osc?.stateHz ?? 10);
+  const aheadMs = opts.oscTimetagAhead !== undefined ? parseTimetagAheadMs(opts.oscTimetagAhead) : preset.osc?.timetagAheadMs;
+  const keysMessage = opts.oscKeys ?? preset.osc?.keysMessage ?? false;
+  if (!wantsOsc) {
+    const given = opts.oscKeys ? '--osc-keys' : opts.oscStateHz !== undefined ? '--osc-state-hz 10' : opts.oscTimetagAhead !== undefined ? '--osc-timetag-ahead 50' : undefined;
+    if (given) throw new InputError(`${given.split(' ')[0]} is an OSC option; expected --osc [HOST:PORT] with it, e.g. --osc 127.0.0.1:7000 ${given}`);
+  }
   const oscPreset = preset.osc ?? {};
   const dryRun = opts.dryRun ? new RecordingSink({ name: 'dry-run', print: io.stdout, nowSec: () => timer.nowSec() }) : undefined;
   if (dryRun) sinks.push(dryRun);
-  const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined;
-  const virtualOut = !opts.dryRun && ((opts.virtual !== undefined && opts.virtual !== false) || (opts.mtcOut?.startsWith('virtual:') ?? false));
+  const wantsMidi = (opts.virtual !== undefined && opts.virtual !== false) || opts.midiOut !== undefined || opts.mtcOut !== undefined || opts.midiClock !== undefined;
+  const virtualOut = !opts.dryRun && ((opts.virtual !== undefined && opts.virtual !== false) || (opts.mtcOut?.startsWith('virtual:') ?? false) || (opts.midiClock?.startsWith('virtual:') ?? false));
+  if (opts.bpm !== undefined && opts.midiClock === undefined) throw new InputError(`--bpm sets the MIDI Clock's tempo; expected --midi-clock PORT with it, e.g. --midi-clock virtual:audeo-clock --bpm ${opts.bpm}`);
+  let midiClock: PlayResult['midiClock'];
   const waitMs = num(opts.waitMs, '--wait-ms', 0, 60000) ?? (virtualOut ? 1000 : 0);
   if (opts.dryRun && wantsMidi) info('dry run: MIDI outputs are not opened');
   if (!opts.dryRun) {
@@ -189,31 +228,78 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       sinks.push(new MtcOutSink({ ...portTarget(opts.mtcOut), rate, offsetSec }));
       sources.push(new MtcSource(rate, offsetSec));
     }
+    if (opts.midiClock !== undefined) {
+      const { parseBpm } = await import('../io/midi-file');
+      const { estimateTempo } = await import('../core/tempo');
+      const { MidiClockOutSink } = await import('./sinks/midi-clock-out');
+      const bpm = opts.bpm !== undefined ? parseBpm(opts.bpm) : undefined;
+      const tempo = estimateTempo(notesSrc.all, { endSec: endSec + 60, ...(bpm !== undefined ? { bpm } : {}) });
+      const bpms = tempo.map.map((p) => p.bpm);
+      midiClock = { bpm: tempo.bpm, source: tempo.source, minBpm: Math.min(...bpms), maxBpm: Math.max(...bpms) };
+      sinks.push(new MidiClockOutSink({ ...portTarget(opts.midiClock), beatsSec: tempo.beatsSec }));
+      sources.push(new ClockPulseSource(tempo.beatsSec));
+    }
   }
-  if (opts.osc !== undefined && opts.osc !== false && !opts.fast) {
+  if (wantsOsc && !opts.fast) {
     const { parseHostPort, resolveHostPort } = await import('../osc/udp');
     const { OscSink } = await import('./sinks/osc');
     const target = await resolveHostPort(parseHostPort(typeof opts.osc === 'string' ? opts.osc : (oscPreset.target ?? '127.0.0.1:9000')), '--osc');
     const roll = (opts.roll ?? oscPreset.roll ?? false) && playable.roll !== undefined;
     if ((opts.roll ?? false) && !playable.roll) io.stderr(`warning: ${playable.path} has no roll; --roll ignored`);
-    sinks.push(new OscSink(target, { ...oscPreset, roll }, mapping.keyRange ?? [21, 108]));
-    if (oscPreset.time ?? true) sources.push(new TicksSource(oscPreset.timeRateHz ?? 30));
-    if (roll && playable.roll) sources.push(new RollSource(playable.roll));
+    const { hostToUnixFromNow } = await import('./sinks/osc');
+    const { hostTimeOf, positionAt } = await import('./clock');
+    const oscSink = new OscSink(target, { ...oscPreset, roll }, {
+      keyRange: mapping.keyRange ?? [21, 108],
+      keysMessage,
+      ...(stateHz > 0
+        ? {
+            state: {
+              hz: stateHz,
+              take: path.basename(playable.path),
+              timer,
+              transport: () => {
+                const s = clock.state();
+                return { running: s.running, positionSec: positionAt(s, timer.nowSec()) };
+              },
+            },
+          }
+        : {}),
+      ...(aheadMs !== undefined
+        ? {
+            timetag: {
+              aheadSec: aheadMs / 1000,
+              nowHostSec: () => timer.nowSec(),
+              dueHostSec: (t: number) => {
+                const s = clock.state();
+                return s.running ? hostTimeOf(s, t) : undefined;
+              },
+              hostToUnixSec: hostToUnixFromNow(timer.nowSec()),
+            },
+          }
+        : {}),
+    });
+    (aheadMs !== undefined ? leadSinks : sinks).push(oscSink);
+    const oscSources = aheadMs !== undefined ? leadSources : sources;
+    if ((oscPreset.time ?? true) || keysMessage) oscSources.push(new TicksSource(oscPreset.timeRateHz ?? 30));
+    if (roll && playable.roll) oscSources.push(new RollSource(playable.roll));
   }
-  if (sinks.length === 0) throw new InputError('nothing to play to; expected --virtual [NAME], --midi-out PORT, --osc [HOST:PORT], --mtc-out PORT or --dry-run');
+  if (sinks.length + leadSinks.length === 0) throw new InputError('nothing to play to; expected --virtual [NAME], --midi-out PORT, --osc [HOST:PORT], --mtc-out PORT or --dry-run');
 
   // outputs that fail to open: warnings when others play, else the one error of the run
   let opening = true;
   const openFailures: Array<{ sink: Sink; error: Error }> = [];
-  const warnFailure = (s: Sink, e: Error): void => io.stderr(`warning: ${s.name} failed and was silenced: ${e.message.replace(/\.$/, '')}${scheduler.sinks.length ? '; the others keep playing' : ''}`);
-  const scheduler = new Scheduler({
-    timer,
-    clock,
-    notes: notesSrc,
-    sources,
-    sinks,
-    onSinkFailure: (s, e) => (opening ? openFailures.push({ sink: s, error: e }) : warnFailure(s, e)),
-  });
+  const liveSinks = (): Sink[] => all.flatMap((x) => [...x.sinks]);
+  const warnFailure = (s: Sink, e: Error): void => io.stderr(`warning: ${s.name} failed and was silenced: ${e.message.replace(/\.$/, '')}${liveSinks().length ? '; the others keep playing' : ''}`);
+  const onSinkFailure = (s: Sink, e: Error): void => void (opening ? openFailures.push({ sink: s, error: e }) : warnFailure(s, e));
+  const scheduler = new Scheduler({ timer, clock, notes: notesSrc, sources, sinks, onSinkFailure });
+  // OSC with time tags: the same notes on a scheduler that sends `aheadMs` early (its sink stamps each bundle with the due time)
+  const leadNotes = leadSinks.length ? new NotesSource(notesSrc.all) : undefined;
+  const lead = leadNotes ? new Scheduler({ timer, clock, notes: leadNotes, sources: leadSources, sinks: leadSinks, onSinkFailure, leadSec: (aheadMs ?? 0) / 1000 }) : undefined;
+  const all = lead ? [scheduler, lead] : [scheduler];
+  /** Silence and transport stop on every scheduler (Scheduler.halt); the exits call this first. */
+  const haltAll = (): void => {
+    for (const x of all) x.halt();
+  };
 
   // exits
   let finish!: (why: PlayResult['stoppedBy']) => void;
@@ -221,19 +307,19 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   const done = new Promise<PlayResult['stoppedBy']>((r) => (finish = r)).finally(() => (finished = true));
   const cleanups: Array<() => void | Promise<void>> = [];
   const onSignal = (sig: NodeJS.Signals): void => {
-    scheduler.halt(); // silence first, before anything else; then the transport stop
+    haltAll(); // silence first, before anything else; then the transport stop
     io.stderr(`${sig}: all notes off`);
     process.exitCode = exitCodeFor(sig === 'SIGINT' ? 'sigint' : 'sigterm');
     finish('signal');
   };
   const onFatal = (e: unknown): void => {
-    scheduler.halt();
+    haltAll();
     io.stderr(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     process.exitCode = exitCodeFor('bug');
     finish('error');
   };
   const onStop = (): void => {
-    scheduler.halt(); // silence the real outputs; the closed one hears nothing more
+    haltAll(); // silence the real outputs; the closed one hears nothing more
     finish('closed');
   };
   if (io.stop) {
@@ -256,15 +342,16 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
   }
 
   try {
-    await scheduler.start();
+    for (const x of all) await x.start();
     opening = false;
-    if (scheduler.sinks.length === 0) {
+    if (liveSinks().length === 0) {
       const only = openFailures.length === 1 ? openFailures[0]!.error : undefined;
       if (only instanceof AudeoError) throw only;
       throw new SinkError(`every output failed to open: ${openFailures.map((f) => `${f.sink.name}: ${f.error.message}`).join('; ')}`);
     }
     for (const f of openFailures) warnFailure(f.sink, f.error);
-    info(`playing ${playable.path}: ${notesSrc.all.length} notes to ${scheduler.sinks.map((s) => s.name).join(', ')}; clock ${clock.name}`);
+    if (midiClock) info(`MIDI clock: ${midiClock.source === 'tracked' ? `tempo tracked from the notes, ${midiClock.bpm.toFixed(1)} BPM (${midiClock.minBpm.toFixed(0)}..${midiClock.maxBpm.toFixed(0)})` : `${midiClock.bpm} BPM (${midiClock.source})`}`);
+    info(`playing ${playable.path}: ${notesSrc.all.length} notes to ${liveSinks().map((s) => s.name).join(', ')}; clock ${clock.name}`);
 
     if (chase && clockKind === 'mtc' && opts.mtcIn) {
       const follower = new MtcFollower(chase, offsetSec);
@@ -296,7 +383,11 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
               return;
             case 'threshold':
               if (!playable.redecode) return io.stderr('osc-in: threshold ignored: the input has no roll');
-              scheduler.replaceNotes(() => notesSrc.replace(mapNotes(playable.redecode!(c.threshold), mapping)));
+              {
+                const mapped = mapNotes(playable.redecode(c.threshold), mapping);
+                scheduler.replaceNotes(() => notesSrc.replace(mapped));
+                lead?.replaceNotes(() => leadNotes?.replace(mapped));
+              }
               info(`threshold ${c.threshold}: ${notesSrc.all.length} notes`);
           }
         },
@@ -337,25 +428,26 @@ export async function runPlay(opts: PlayOptions, io: PlayIO): Promise<PlayResult
       finish(durationSec !== undefined && clock.state().running ? 'duration' : 'end');
     }
     const stoppedBy = await done;
-    scheduler.halt();
+    haltAll();
     return {
       input: playable.path,
       kind: playable.kind,
       notes: notesSrc.all.length,
       sinks: sinks.map((s) => s.name),
-      failedSinks: scheduler.stats.failedSinks,
+      failedSinks: all.flatMap((x) => x.stats.failedSinks),
       clock: clock.name,
       timecode: { rate: rate.id, offsetSec },
-      sent: scheduler.stats.sent,
-      chased: scheduler.stats.chased,
-      latenessMs: latencySummary(scheduler.latenessSec),
+      sent: all.reduce((n, x) => n + x.stats.sent, 0),
+      chased: all.reduce((n, x) => n + x.stats.chased, 0),
+      latenessMs: latencySummary(all.flatMap((x) => x.latenessSec)),
       stoppedBy,
+      ...(midiClock ? { midiClock } : {}),
       ...(dryRun ? { events: dryRun.events.map((r) => r.event) } : {}),
     };
   } finally {
-    scheduler.halt();
+    haltAll();
     clock.close();
     for (const c of cleanups.reverse()) await c();
-    await scheduler.close();
+    for (const x of all) await x.close();
   }
 }

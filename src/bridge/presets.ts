@@ -10,7 +10,17 @@ export interface Preset {
   readonly name: string;
   readonly description: string;
   readonly midi?: MidiMapping & { readonly virtualPortName?: string };
-  readonly osc?: OscOutOptions & { readonly target?: string; readonly timeRateHz?: number; readonly controlPort?: number };
+  readonly osc?: OscOutOptions & {
+    readonly target?: string;
+    readonly timeRateHz?: number;
+    readonly controlPort?: number;
+    /** /keys at every playhead tick (`--osc-keys`). */
+    readonly keysMessage?: boolean;
+    /** /state messages a second, 0 = off (`--osc-state-hz`, default 10). */
+    readonly stateHz?: number;
+    /** Time-tagged bundles sent this many ms ahead (`--osc-timetag-ahead`). */
+    readonly timetagAheadMs?: number;
+  };
   readonly clock?: {
     readonly source?: 'internal' | 'mtc' | 'osc';
     readonly mtcRate?: '24' | '25' | '29.97df' | '30';

@@ -26,6 +26,12 @@ export interface SchedulerOptions {
   epsilonSec?: number;
   /** Keep at most this many lateness samples (default 100000). */
   maxLatenessSamples?: number;
+  /**
+   * Send each event this long before it is due (default 0): for sinks that stamp events with their due time (OSC
+   * time-tagged bundles, `--osc-timetag-ahead`). Play and locate still start at the clock's position (nothing in
+   * the window is skipped: it goes out at once); chasing and silence happen at the clock's position.
+   */
+  leadSec?: number;
 }
 
 interface Held {
@@ -42,6 +48,7 @@ export class Scheduler {
   private readonly onSinkFailure?: (sink: Sink, error: Error) => void;
   private readonly epsilonSec: number;
   private readonly maxLateness: number;
+  private readonly leadSec: number;
   private readonly held = new Map<number, Held>();
   private wake?: TimerHandle;
   private unsubscribe?: () => void;
@@ -65,6 +72,8 @@ export class Scheduler {
     if (opts.onSinkFailure) this.onSinkFailure = opts.onSinkFailure;
     this.epsilonSec = opts.epsilonSec ?? 0.0002;
     this.maxLateness = opts.maxLatenessSamples ?? 100000;
+    this.leadSec = opts.leadSec ?? 0;
+    if (!(this.leadSec >= 0 && this.leadSec <= 10)) throw new RangeError(`lead ${this.leadSec} s is out of range; expected 0..10 s`);
   }
 
   get sinks(): readonly Sink[] {
@@ -126,7 +135,7 @@ export class Scheduler {
     if (this.halted) return;
     this.halted = true;
     if (this.started && this.lastTransport !== undefined && this.lastTransport !== 'stop') {
-      this.dispatch({ kind: 'transport', timeSec: positionAt(this.clock.state(), this.timer.nowSec()), state: 'stop' });
+      this.dispatch({ kind: 'transport', timeSec: positionAt(this.clock.state(), this.timer.nowSec()), state: 'stop', final: true });
     }
   }
 
@@ -206,18 +215,18 @@ export class Scheduler {
     const s = this.clock.state();
     if (!s.running || !this.started || this.halted) return;
     const now = this.timer.nowSec();
-    const pos = positionAt(s, now);
+    const pos = positionAt(s, now + this.leadSec);
     for (;;) {
       if (this.halted) return; // a sink's send may have ended the run (the CLI's closed stdout)
       const src = this.nextSource();
       if (!src) return;
       const t = src.peekSec();
       if (t > pos + this.epsilonSec) {
-        this.wake = this.timer.at(hostTimeOf(s, t), () => this.pump());
+        this.wake = this.timer.at(hostTimeOf(s, t) - this.leadSec, () => this.pump());
         return;
       }
       const ev = src.take();
-      if (this.latenessSec.length < this.maxLateness) this.latenessSec.push(now - hostTimeOf(s, ev.timeSec));
+      if (this.latenessSec.length < this.maxLateness) this.latenessSec.push(now - (hostTimeOf(s, ev.timeSec) - this.leadSec));
       this.dispatch(ev);
     }
   }

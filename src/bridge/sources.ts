@@ -2,6 +2,7 @@
  * Event sources for the scheduler: each is a cursor over events sorted by media time.
  * Notes (with note chasing), the playhead ticks, raw roll frames and MTC quarter frames.
  */
+import { pulseTimeSec, resumePulseAt } from '../core/midi-clock';
 import { quarterFrameAt } from '../core/mtc';
 import type { TimecodeRate } from '../core/timecode';
 import type { Roll } from '../core/types';
@@ -146,6 +147,23 @@ export class RollSource implements EventSource {
     const t = this.t++;
     const k = this.roll.keys;
     return { kind: 'roll', timeSec: this.timeOf(t), frame: t, lowestMidi: this.roll.lowestMidi, values: this.roll.data.subarray(t * k, (t + 1) * k) };
+  }
+}
+
+/** MIDI Timing Clock pulses on a beat list (`--midi-clock`): from the next sixteenth after each seek (src/core/midi-clock.ts). */
+export class ClockPulseSource implements EventSource {
+  readonly name = 'clock';
+  private k = 0;
+  constructor(private readonly beatsSec: readonly number[]) {}
+  seek(positionSec: number): void {
+    this.k = resumePulseAt(this.beatsSec, positionSec);
+  }
+  peekSec(): number {
+    return pulseTimeSec(this.beatsSec, this.k);
+  }
+  take(): SinkEvent {
+    const timeSec = this.peekSec();
+    return { kind: 'clock', timeSec, pulse: this.k++ };
   }
 }
 

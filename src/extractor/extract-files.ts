@@ -10,7 +10,7 @@ import { InputError, SinkError } from '../core/errors';
 import { decodeRoll, type Take } from '../core/take';
 import { checkWritable } from '../io/atomic';
 import { lockOutputs } from '../io/lock';
-import { writeMidiFile } from '../io/midi-file';
+import { writeMidiFile, type MidiFileOptions, type SmfInfo } from '../io/midi-file';
 import { writePng, type Image } from '../io/png';
 import { writeRollPng } from '../viz/roll-png';
 import { sampleFrames } from './frames';
@@ -25,6 +25,8 @@ export interface ExtractFilesOptions extends Omit<ExtractOptions, 'takePath'> {
   readonly takePath?: string;
   /** Piano-roll picture (default: the MIDI path with .png). */
   readonly pngPath?: string;
+  /** How the MIDI file is written: `bpm` forces one tempo, `quantizeDivision` snaps to 1/N notes, `velocity` (default "context"). */
+  readonly midiFile?: Pick<MidiFileOptions, 'bpm' | 'quantizeDivision' | 'velocity'>;
 }
 
 export interface ExtractSummary {
@@ -45,6 +47,8 @@ export interface ExtractSummary {
   readonly keyboard?: Take['keyboard'];
   readonly threshold: number;
   readonly startTimecode?: string;
+  /** The MIDI file's tempo map and velocities. */
+  readonly midiFile?: SmfInfo;
   readonly notices: readonly string[];
 }
 
@@ -130,10 +134,13 @@ async function extractUnlocked(video: string, out: ReturnType<typeof defaultOutp
   const t0 = performance.now();
   const take = await extractTake(video, { ...opts, takePath: out.take });
   let keyboardPng: string | undefined;
+  let midiFile: SmfInfo | undefined;
   try {
-    await writeMidiFile(out.midi, take.notes, {
+    midiFile = await writeMidiFile(out.midi, take.notes, {
       ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
       videoFps: take.source.fps,
+      velocity: 'context',
+      ...opts.midiFile,
     });
     await writeRollPng(out.png, {
       ...(take.rolls.video2roll ? { video2roll: decodeRoll(take.rolls.video2roll) } : {}),
@@ -169,6 +176,7 @@ async function extractUnlocked(video: string, out: ReturnType<typeof defaultOutp
       ...(take.keyboard ? { keyboard: take.keyboard } : {}),
       threshold: take.threshold,
       ...(take.source.startTimecode ? { startTimecode: take.source.startTimecode } : {}),
+      ...(midiFile ? { midiFile } : {}),
       notices: take.notices ?? [],
     },
   };

@@ -7,6 +7,59 @@ export function encodeOsc(m: OscMessage): Uint8Array {
   return tm.pack();
 }
 
+/** Seconds between the NTP epoch (1900) and the Unix epoch (1970). */
+export const NTP_UNIX_OFFSET_SEC = 2208988800;
+
+/** An OSC time tag: NTP seconds since 1900 and a 32-bit binary fraction of a second. */
+export interface NtpTime {
+  readonly seconds: number;
+  readonly fraction: number;
+}
+
+/** Unix seconds (fractional) -> NTP time tag, to 1/2^32 s (osc-js keeps whole milliseconds only). */
+export function unixSecToNtp(unixSec: number): NtpTime {
+  if (!Number.isFinite(unixSec) || unixSec < -NTP_UNIX_OFFSET_SEC) throw new RangeError(`time ${unixSec} s is not a time an OSC time tag can hold`);
+  const whole = Math.floor(unixSec);
+  let fraction = Math.round((unixSec - whole) * 2 ** 32);
+  let seconds = whole + NTP_UNIX_OFFSET_SEC;
+  if (fraction >= 2 ** 32) {
+    fraction -= 2 ** 32;
+    seconds += 1;
+  }
+  return { seconds: seconds >>> 0, fraction };
+}
+
+export function ntpToUnixSec(t: NtpTime): number {
+  return t.seconds - NTP_UNIX_OFFSET_SEC + t.fraction / 2 ** 32;
+}
+
+/** The time tag that means "immediately" (OSC 1.0: 63 zero bits and a 1). */
+export const NTP_IMMEDIATELY: NtpTime = { seconds: 0, fraction: 1 };
+
+/** An OSC bundle: "#bundle", the time tag, then each message with its size. */
+export function encodeBundle(messages: readonly OscMessage[], at: NtpTime): Uint8Array {
+  const parts = messages.map(encodeOsc);
+  const out = new Uint8Array(16 + parts.reduce((n, b) => n + 4 + b.byteLength, 0));
+  const dv = new DataView(out.buffer);
+  out.set(Buffer.from('#bundle\0', 'latin1'), 0);
+  dv.setUint32(8, at.seconds >>> 0);
+  dv.setUint32(12, at.fraction >>> 0);
+  let p = 16;
+  for (const b of parts) {
+    dv.setInt32(p, b.byteLength);
+    out.set(b, p + 4);
+    p += 4 + b.byteLength;
+  }
+  return out;
+}
+
+/** The time tag of a bundle, or undefined for a message or a malformed packet. */
+export function bundleTimeTag(buf: Uint8Array): NtpTime | undefined {
+  if (buf.byteLength < 16 || Buffer.from(buf.subarray(0, 8)).toString('latin1') !== '#bundle\0') return undefined;
+  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  return { seconds: dv.getUint32(8), fraction: dv.getUint32(12) };
+}
+
 export interface DecodedMessage {
   readonly address: string;
   readonly args: readonly unknown[];

@@ -64,6 +64,7 @@ export function eventToOsc(ev: SinkEvent, o: OscOutOptions = {}): OscMessage[] {
       if (o.transport ?? true) out.push({ address: `${p}/transport`, args: [{ type: 's', value: ev.state }, f(ev.timeSec)] });
       return out;
     case 'mtc':
+    case 'clock':
       return out;
   }
 }
@@ -88,6 +89,34 @@ export function allKeysToOsc(keyRange: readonly number[] = [21, 108], o: OscOutO
   const out: OscMessage[] = [];
   for (let k = lo; k <= hi; k++) out.push({ address: `${p}/key/${k}`, args: [f(0)] });
   return out;
+}
+
+/**
+ * `/keys f v[0] ... f v[n-1]`: the whole keyboard in one message (`--osc-keys`), lowest key first, each 0..1 as on
+ * `/key/<midi>` (velocity/127 while down, or 1 with keyValue "gate"; 0 when up). One message per frame of the playhead
+ * rate instead of one address per key: a TouchDesigner OSC In DAT row or a Script CHOP reads it as one sample of 88.
+ */
+export function keysToOsc(values: ArrayLike<number>, o: OscOutOptions = {}): OscMessage {
+  const p = o.prefix ?? DEFAULT_PREFIX;
+  return { address: `${p}/keys`, args: Array.from(values, (v) => f(v)) };
+}
+
+/** What `/state` reports. */
+export interface BridgeState {
+  readonly playing: boolean;
+  /** The playhead, video seconds. */
+  readonly positionSec: number;
+  /** The input's file name (the Take, .mid or video). */
+  readonly take: string;
+  /** MIDI notes of the keys held down now (as sent), lowest first. */
+  readonly heldPitches: readonly number[];
+}
+
+/** `/state i playing, f positionSec, s take, i heldCount, i pitch...` (the held pitches, lowest first). */
+export function stateToOsc(s: BridgeState, o: OscOutOptions = {}): OscMessage {
+  const p = o.prefix ?? DEFAULT_PREFIX;
+  const held = [...s.heldPitches].sort((a, b) => a - b);
+  return { address: `${p}/state`, args: [i(s.playing ? 1 : 0), f(s.positionSec), { type: 's', value: s.take }, i(held.length), ...held.map((k) => i(k))] };
 }
 
 /** Control commands OSC In accepts. */

@@ -12,8 +12,9 @@ import { positionAt } from '../../src/bridge/clock';
 import type { MidiModule } from '../../src/bridge/midi-module';
 import { Scheduler } from '../../src/bridge/scheduler';
 import { MidiPortSink } from '../../src/bridge/sinks/midi-port';
+import { MidiClockOutSink } from '../../src/bridge/sinks/midi-clock-out';
 import { MtcOutSink } from '../../src/bridge/sinks/mtc-out';
-import { MtcSource, NotesSource } from '../../src/bridge/sources';
+import { ClockPulseSource, MtcSource, NotesSource } from '../../src/bridge/sources';
 import { RealTimer } from '../../src/bridge/timer';
 import { TIMECODE_RATES } from '../../src/core/timecode';
 import { note } from './helpers';
@@ -127,5 +128,37 @@ maybe('real MIDI ports through JACK', () => {
       chase.close();
       await sched.close();
     }
+  });
+
+  it('MIDI Clock out on a virtual port: Song Position 0 and Start, 24 pulses a quarter note at 120 BPM, Stop with the position', async () => {
+    const beats = Array.from({ length: 10 }, (_, k) => k * 0.5);
+    const timer = new RealTimer();
+    const clock = new InternalClock({ timer });
+    const sink = new MidiClockOutSink({ virtual: 'audeo-clock', beatsSec: beats, loadMidi: loadJack });
+    const sched = new Scheduler({ timer, clock, notes: new NotesSource([]), sources: [new ClockPulseSource(beats)], sinks: [sink] });
+    await sched.start();
+    const { input, got } = await openInput('audeo-clock');
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      clock.play();
+      await new Promise((r) => setTimeout(r, 1000));
+      clock.stop();
+      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      input.closePort();
+      input.destroy();
+      await sched.close();
+    }
+    expect(got.slice(0, 2).map((g) => g.msg)).toEqual([[0xf2, 0, 0], [0xfa]]);
+    const pulses = got.filter((g) => g.msg[0] === 0xf8);
+    // 1 s at 120 BPM is 48 pulses (+1 for the one at 0); a loaded machine may lose or delay one or two
+    expect(pulses.length).toBeGreaterThanOrEqual(45);
+    expect(pulses.length).toBeLessThanOrEqual(51);
+    const stop = got.findIndex((g) => g.msg[0] === 0xfc);
+    expect(stop).toBeGreaterThan(0);
+    expect(got[stop + 1]?.msg[0]).toBe(0xf2);
+    const iv = pulses.slice(1).map((p, k) => (p.hostSec - pulses[k]!.hostSec) * 1000);
+    const sd = Math.sqrt(iv.reduce((a, x) => a + (x - 1000 / 48) ** 2, 0) / iv.length);
+    console.log(`MIDI Clock over JACK: ${pulses.length} pulses in 1 s, interval sd ${sd.toFixed(2)} ms (bench/midi_clock_jitter.ts measures it properly)`);
   });
 });

@@ -219,6 +219,25 @@ module.exports = { Output: class extends Port {}, Input: class extends Port {} }
       expect(firstNoteOnAfterOpen()).toBeLessThan(0.5);
       await expect(runPlay({ input: take, virtual: 'x', waitMs: '-1' }, io().io)).rejects.toThrow(/--wait-ms "-1" is out of range/);
     });
+
+    it('--midi-clock virtual:NAME --bpm 150: Song Position 0, Start, 60 pulses a second, Stop and the position at the end', async () => {
+      const c = io();
+      const r = await within(runPlay({ input: take, midiClock: 'virtual:clk', bpm: '150', waitMs: '0' }, c.io), 10, 'play --midi-clock');
+      expect(r.midiClock).toEqual({ bpm: 150, source: 'forced', minBpm: 150, maxBpm: 150 });
+      const log = g.__fakeMidiLog!;
+      expect(log.find((e) => e.what === 'virtual')).toMatchObject({ name: 'clk' });
+      const sent = log.filter((e) => e.what === 'send');
+      expect(sent.slice(0, 2).map((e) => e.m)).toEqual([[0xf2, 0, 0], [0xfa]]);
+      const pulses = sent.filter((e) => e.m![0] === 0xf8);
+      // the take ends at 0.1 + 0.25 s: pulses at 0, 1/60, ... 0.35 s
+      expect(pulses.length).toBeGreaterThanOrEqual(20);
+      expect(pulses.length).toBeLessThanOrEqual(23);
+      expect(sent.at(-2)!.m).toEqual([0xfc]);
+      expect(sent.at(-1)!.m![0]).toBe(0xf2);
+      expect(c.err.join('\n')).toMatch(/MIDI clock: 150 BPM \(forced\)/);
+      await expect(runPlay({ input: take, dryRun: true, bpm: '96' }, io().io)).rejects.toThrow(/^--bpm sets the MIDI Clock's tempo; expected --midi-clock PORT with it, e\.g\. --midi-clock virtual:audeo-clock --bpm 96$/);
+      await expect(runPlay({ input: take, midiClock: 'virtual:clk', bpm: 'fast' }, io().io)).rejects.toThrow(/^--bpm "fast" is not a tempo; expected beats per minute, 10\.\.400, e\.g\. --bpm 96$/);
+    });
   });
 
   it('--stay keeps it listening after the end (here until --duration)', async () => {

@@ -2,7 +2,10 @@ import fc from 'fast-check';
 import type { SinkEvent, SinkEventKind } from '../../src/bridge/events';
 import type { Sink } from '../../src/bridge/sink';
 import { RecordingSink } from '../../src/bridge/sinks/recording';
-import { TicksSource, resolveOverlaps } from '../../src/bridge/sources';
+import { NotesSource, TicksSource, resolveOverlaps } from '../../src/bridge/sources';
+import { InternalClock } from '../../src/bridge/clocks/internal';
+import { Scheduler } from '../../src/bridge/scheduler';
+import { FakeTimer } from '../../src/bridge/timer';
 import { note, rig, stuckNotes } from './helpers';
 
 const notesOnly = (kinds: string[]) => (r: { event: { kind: string } }) => kinds.includes(r.event.kind);
@@ -38,10 +41,10 @@ describe('scheduler on a fake clock', () => {
     expect(tail).toEqual([
       { kind: 'noteOff', timeSec: 1, pitch: 60, channel: 1 },
       { kind: 'allNotesOff', channels: [1] },
-      { kind: 'transport', timeSec: 1, state: 'stop' },
+      { kind: 'transport', timeSec: 1, state: 'stop', final: true },
     ]);
     await sched.close();
-    expect(rec.events.slice(-1)[0]!.event).toEqual({ kind: 'transport', timeSec: 1, state: 'stop' });
+    expect(rec.events.slice(-1)[0]!.event).toEqual({ kind: 'transport', timeSec: 1, state: 'stop', final: true });
   });
 
   it('rate 2 halves host times; start position skips earlier notes', async () => {
@@ -182,5 +185,26 @@ describe('scheduler on a fake clock', () => {
     expect(rec2.events.filter(notesOnly(['noteOn']))).toHaveLength(50);
     expect(s2.clock.state().running).toBe(false);
     expect(stuckNotes(rec2.events)).toEqual([]);
+  });
+
+  it('leadSec: every event leaves that long early; a locate sends the window at once (nothing skipped), chases at the clock', async () => {
+    const timer = new FakeTimer(100);
+    const clock = new InternalClock({ timer });
+    const rec = new RecordingSink({ nowSec: () => timer.nowSec() });
+    const sched = new Scheduler({ timer, clock, notes: new NotesSource([note(60, 0.5, 1.0), note(62, 2.0, 3.0), note(64, 2.04, 2.5)]), sinks: [rec], leadSec: 0.1 });
+    await sched.start();
+    clock.play();
+    timer.advanceBy(1.2);
+    clock.locate(1.99); // 62 and 64 (due at 2.0 and 2.04) are inside the 0.1-s window: both go out now
+    timer.advanceBy(0.5);
+    const got = rec.events.filter(notesOnly(['noteOn', 'noteOff'])).map((r) => [Math.round((r.hostSec - 100) * 1000) / 1000, r.event.kind, (r.event as { pitch: number }).pitch]);
+    expect(got).toEqual([
+      [0.4, 'noteOn', 60],
+      [0.9, 'noteOff', 60],
+      [1.2, 'noteOn', 62],
+      [1.2, 'noteOn', 64],
+      [1.61, 'noteOff', 64], // due at 1.2 + (2.5 - 1.99) = 1.71
+    ]);
+    expect(() => new Scheduler({ timer, clock, notes: new NotesSource([]), sinks: [], leadSec: -1 })).toThrow(RangeError);
   });
 });

@@ -88,10 +88,20 @@ describe('audeo extract: bad input ends in one line, a non-zero exit and no outp
       ['--highest-key', 'C8'],
       ['--corners', '0,0,10,0,10,10,0,10', '--highest-key', 'C#7'],
       ['--corners', '0,0,10,0,10,10,0,10', '--lowest-key', 'F#2'],
+      ['--bpm', '0'],
+      ['--bpm', 'fast'],
+      ['--quantize', '1/5'],
+      ['--quantize', '16'],
+      ['--velocity', 'loud'],
+      ['--velocity', '128'],
     ]) {
       const r = await cli(['extract', path.join(dir, 'gray.mp4'), '--quiet', ...args]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/^error: --(crop|threshold|lowest-key|highest-key|rotate|corners) .*expected/);
+      expect(r.stderr).toMatch(/^error: --(crop|threshold|lowest-key|highest-key|rotate|corners|bpm|quantize|velocity) .*expected/);
+      if (['--bpm', '--quantize', '--velocity'].includes(args[0]!)) {
+        expect(r.stderr).toContain(`"${args[1]!}" is not a`);
+        expect(r.stderr).toContain(`, e.g. ${args[0]!} `);
+      }
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
     expect(listOutputs(dir, inputs)).toEqual([]);

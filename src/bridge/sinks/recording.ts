@@ -30,6 +30,8 @@ export function formatEvent(ev: Recorded['event']): string {
       return `${ev.timeSec.toFixed(3)}s time`;
     case 'roll':
       return `${ev.timeSec.toFixed(3)}s roll frame ${ev.frame}`;
+    case 'clock':
+      return `${ev.timeSec.toFixed(3)}s clock pulse ${ev.pulse}`;
     case 'mtc':
       return `${ev.timeSec.toFixed(3)}s mtc ${ev.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
   }

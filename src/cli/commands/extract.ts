@@ -14,6 +14,9 @@ export interface ExtractCliOptions extends KeyboardOverrideText {
   readonly crop?: string;
   readonly lowestKey?: string;
   readonly threshold?: string;
+  readonly bpm?: string;
+  readonly quantize?: string;
+  readonly velocity?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
@@ -49,6 +52,12 @@ export async function runExtract(video: string, o: ExtractCliOptions): Promise<v
   const overrides = parseKeyboardOverrides(o);
   const lowestKey = o.lowestKey === undefined ? undefined : overrides.corners ? parseWhiteKey('--lowest-key', o.lowestKey) : parseLowestKey(o.lowestKey);
   const threshold = o.threshold !== undefined ? parseThreshold(o.threshold) : undefined;
+  const { parseBpm, parseQuantize, parseVelocity } = await import('../../io/midi-file');
+  const midiFile = {
+    ...(o.bpm !== undefined ? { bpm: parseBpm(o.bpm) } : {}),
+    ...(o.quantize !== undefined ? { quantizeDivision: parseQuantize(o.quantize) } : {}),
+    ...(o.velocity !== undefined ? { velocity: parseVelocity(o.velocity) } : {}),
+  };
   const { extractToFiles } = await import('../../extractor/extract-files');
   const { makeProgress } = await import('../progress');
   const progress = makeProgress({ quiet: Boolean(o.quiet) });
@@ -63,6 +72,7 @@ export async function runExtract(video: string, o: ExtractCliOptions): Promise<v
       ...(lowestKey !== undefined ? { lowestKey } : {}),
       ...overrides,
       ...(threshold !== undefined ? { threshold } : {}),
+      midiFile,
       onProgress: (p) => progress.update(p.stage, p.framesDone, p.framesTotal),
     });
     progress.end();
@@ -77,7 +87,7 @@ export async function runExtract(video: string, o: ExtractCliOptions): Promise<v
       ...(summary.keyboard ? [`keyboard: box ${summary.keyboard.box.map((v) => Math.round(v)).join(',')}, keys ${summary.keyboard.lowestMidi}..${summary.keyboard.highestMidi}`] : []),
       ...summary.notices.map((n) => `note: ${n}`),
       `take: ${summary.take}`,
-      `midi: ${summary.midi}`,
+      `midi: ${summary.midi}${summary.midiFile ? ` (tempo ${summary.midiFile.tempo.source === 'tracked' ? `tracked, ${summary.midiFile.tempo.bpm.toFixed(1)} BPM (${summary.midiFile.tempo.minBpm.toFixed(0)}..${summary.midiFile.tempo.maxBpm.toFixed(0)})` : `${summary.midiFile.tempo.bpm.toFixed(1)} BPM ${summary.midiFile.tempo.source}`}; velocities ${summary.midiFile.velocity.min}..${summary.midiFile.velocity.max})` : ''}`,
       `roll: ${summary.png}`,
       ...(summary.keyboardPng ? [`keyboard picture: ${summary.keyboardPng} (check that the note names sit on the right keys)`] : []),
     ];
@@ -101,6 +111,9 @@ export function register(program: Command): void {
     .option('--lowest-key <NOTE>', 'leftmost visible white key for a partial keyboard, e.g. C3');
   addKeyboardOverrideOptions(cmd)
     .option('--threshold <T>', 'note threshold 0..1 (default: the model card, else 0.4)')
+    .option('--bpm <N>', 'MIDI file: one tempo, N beats per minute (default: a tempo map tracked from the notes)')
+    .option('--quantize <1/N>', 'MIDI file: snap note starts and ends to 1/N notes of the tempo map, e.g. 1/16 (default: off)')
+    .option('--velocity <context|keep|N>', 'MIDI file: velocities from each note\'s context (default), the Take\'s own (keep: 100), or N for all')
     .option('--json', 'print one JSON result object on stdout')
     .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
@@ -109,6 +122,7 @@ export function register(program: Command): void {
 Examples:
   $ audeo extract performance.mp4                   # performance.mid, .audeo.json and .png beside the video
   $ audeo extract performance.mp4 -o notes.mid --png roll.png
+  $ audeo extract performance.mp4 -o notes.mid --bpm 96 --quantize 1/16
   $ audeo extract closeup.mp4 --lowest-key C3 --crop 0,400,1920,300`,
     )
     .action(

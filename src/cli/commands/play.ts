@@ -30,12 +30,17 @@ export function register(program: Command): void {
     .option('--virtual [name]', 'create a virtual MIDI output port (default name from the preset: "audeo")')
     .option('--midi-out <port>', 'an existing MIDI output port, by index or name (see `audeo ports`)')
     .option('--osc [host:port]', 'stream OSC over UDP (default from the preset: 127.0.0.1:9000); schema in docs/osc.md')
+    .option('--osc-keys', 'with --osc: also send /audeo/keys, every key (88 floats, 0..1) in one message at each playhead tick')
+    .option('--osc-state-hz <hz>', 'with --osc: /audeo/state (playing, position, take, held notes) this often and on every change; 0 = off (default 10)')
+    .option('--osc-timetag-ahead <ms>', 'with --osc: send OSC this many ms ahead in bundles time-tagged with when each is due (the receiver plays them on time)')
     .option('--osc-in [port]', 'listen for OSC transport control on 127.0.0.1 (default from the preset: 9001)')
     .option('--stay', 'at the end of the take stop and keep listening for OSC control instead of exiting (Ctrl-C quits)')
     .option('--wait-ms <ms>', 'wait this long after opening the outputs before playing (default 1000 with a virtual port, so a DAW can connect first; else 0)')
     .option('--clock <source>', 'internal | mtc | osc (default internal)')
     .option('--mtc-in <port>', 'MIDI input port carrying MTC to chase ("virtual:NAME" creates a virtual input)')
     .option('--mtc-out <port>', 'send MTC as master on this output port ("virtual:NAME" creates a virtual output)')
+    .option('--midi-clock <port>', 'send MIDI Clock (24 per quarter note) with Song Position Pointer, Start/Continue/Stop on this output port ("virtual:NAME" creates one), for a DAW that follows MIDI Clock')
+    .option('--bpm <N>', 'with --midi-clock: the clock\'s tempo (default: tracked from the notes, the tempo map of the MIDI file audeo extract writes)')
     .option('--mtc-rate <fps>', 'MTC out rate: 24 | 25 | 29.97 (drop-frame) | 30')
     .option('--offset <tc>', 'timecode at video time 0: seconds or HH:MM:SS:FF (default: the video\'s start timecode, else 0)')
     .option('--model <NAME[@VERSION]>', 'with a video input: the Video2Roll model to extract it with (default: the bundled default; yours from `audeo adapt`)')
@@ -60,7 +65,9 @@ export function register(program: Command): void {
 Examples:
   $ audeo play take.audeo.json --preset ableton --virtual           # a virtual MIDI port "audeo"
   $ audeo play take.audeo.json --preset touchdesigner --osc --osc-in  # OSC to 7000, control on 7001
+  $ audeo play take.audeo.json --osc 127.0.0.1:7000 --osc-keys --osc-state-hz 20 --osc-timetag-ahead 50
   $ audeo play take.audeo.json --clock mtc --mtc-in reaper-mtc --virtual
+  $ audeo play take.audeo.json --virtual --midi-clock virtual:audeo-clock --bpm 96   # Live follows as a MIDI Clock slave
   $ audeo play take.audeo.json --dry-run --fast --json > events.json`,
     )
     .action(
@@ -82,11 +89,12 @@ Examples:
             ...(o.osc !== undefined ? { osc: o.osc } : {}),
             ...(o.oscIn !== undefined ? { oscIn: o.oscIn } : {}),
             ...Object.fromEntries(
-              ['model', 'midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
+              ['model', 'oscStateHz', 'oscTimetagAhead', 'midiClock', 'bpm', 'midiOut', 'clock', 'mtcIn', 'mtcOut', 'mtcRate', 'offset', 'preset', 'start', 'loop', 'rate', 'channel', 'transpose', 'threshold', 'lockFrames', 'freewheel', 'duration', 'waitMs']
                 .filter((k) => str(k) !== undefined)
                 .map((k) => [k, str(k)]),
             ),
             roll: o.roll === true,
+            ...(o.oscKeys === true ? { oscKeys: true } : {}),
             stay: o.stay === true,
             dryRun: o.dryRun === true,
             fast: o.fast === true,
