@@ -25,6 +25,7 @@ import { scoreWindow, type HeldOutScores } from '../src/adapt/adapt';
 import { parseMidiNotes } from '../src/core/reference';
 import type { NoteEvent } from '../src/core/types';
 import { extractTake } from '../src/extractor/pipeline';
+import { probeVideo } from '../src/extractor/probe';
 import { ffmpegPath } from '../src/extractor/ffmpeg-path';
 import { writeFileAtomic } from '../src/io/atomic';
 import { labelFile } from '../src/label/label';
@@ -86,15 +87,15 @@ async function scarborough(rows: Row[]): Promise<void> {
     process.stderr.write(`skipped: ${src} not found\n`);
     return;
   }
-  const probe = await labelFile(src);
-  const half = probe.audioDurationSec / 2;
+  const half = (await probeVideo(src)).durationSec / 2;
   const first = path.join(WORK, 'scarborough.first.mp4');
   const second = path.join(WORK, 'scarborough.second.mp4');
   ffmpeg(['-i', src, '-t', half.toFixed(3), '-c:v', 'libx264', '-crf', '18', '-c:a', 'aac', first]);
   ffmpeg(['-ss', half.toFixed(3), '-i', src, '-c:v', 'libx264', '-crf', '18', '-c:a', 'aac', second]);
   const a = runAdapt([first, '--name', 'bench-scarborough']);
-  const ref = (await labelFile(second)).notes;
-  const end = (await labelFile(second)).audioDurationSec;
+  const labelled = await labelFile(second);
+  const ref = labelled.notes;
+  const end = labelled.audioDurationSec;
   rows.push({
     protocol: 'split-half, soundtrack labels',
     adaptOn: `scarborough_fair first half (${half.toFixed(1)} s)`,
@@ -153,7 +154,7 @@ async function timing(): Promise<string[]> {
     await fs.writeFile(list, Array.from({ length: copies }, () => `file '${src}'`).join('\n'));
     const video = path.join(WORK, `scarborough-x${copies}.mp4`);
     ffmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-c:v', 'libx264', '-crf', '18', '-c:a', 'aac', video]);
-    const dur = (await labelFile(video)).audioDurationSec;
+    const dur = (await probeVideo(video)).durationSec;
     const r = runAdapt([video, '--name', `bench-time-${copies}`]);
     lines.push(`| ${label} (${dur.toFixed(0)} s) | ${r.wallSec.toFixed(0)} | ${(r.wallSec / dur).toFixed(2)} | ${r.peakMb?.toFixed(0) ?? 'n/a'} |`);
   }

@@ -9,19 +9,18 @@
  *
  * The held-out part never influences the model: it only gives the before/after figures the user sees.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InputError, ModelError } from '../core/errors';
 import { evaluate } from '../core/metrics';
 import { decodeStages, notesToRoll, suppressStaticKeys } from '../core/notes';
 import { toRollGrid } from '../core/take';
 import type { NoteEvent, Roll } from '../core/types';
-import { loadModel, type LoadedModel } from '../extractor/models';
+import { loadModel, sha256File, type LoadedModel } from '../extractor/models';
 import { STATIC_WINDOW_SEC, stageDecoder, type ExtractOptions } from '../extractor/pipeline';
 import { notesToBinaryRoll } from '../label/roll';
 import { extractFootage, type Footage } from './footage';
-import { ADAPT_DEFAULTS, KeyHead, trainHead, type EpochLog, type KeyFrames, type TrainOptions } from './head';
+import { ADAPT_DEFAULTS, frameF1At, KeyHead, trainHead, type EpochLog, type KeyFrames, type TrainOptions } from './head';
 import { midiLabels, soundtrackLabels, type Labels } from './labels';
 import { withGraphOutput } from './onnx-proto';
 import type { HeldOutPart } from './picture';
@@ -98,12 +97,6 @@ export interface AdaptResult {
   readonly heldOut: readonly HeldOutPart[];
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) h.update(chunk);
-  return h.digest('hex');
-}
-
 /** The note decoder of `extract` (static-key suppression, the card's decoder) with another threshold. */
 export function decodeLikeExtract(roll: Roll, base: LoadedModel, threshold?: number): NoteEvent[] {
   const r = suppressStaticKeys(roll, STATIC_WINDOW_SEC * roll.fps);
@@ -162,17 +155,7 @@ export function targetLag(roll: Roll, labels: Labels, leadSec: number, frames: n
   let best = { lag: 0, f1: -1 };
   for (let lag = -MAX_LAG_FRAMES; lag <= MAX_LAG_FRAMES; lag++) {
     const target = keyDownRoll(labels, roll, leadSec - lag / roll.fps);
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < frames * roll.keys; i++) {
-      const on = roll.data[i]! >= 0.5;
-      const y = target.data[i]! >= 0.5;
-      if (on && y) tp++;
-      else if (on) fp++;
-      else if (y) fn++;
-    }
-    const f1 = tp ? (2 * tp) / (2 * tp + fp + fn) : 0;
+    const f1 = frameF1At(roll.data, target.data, 0.5, frames * roll.keys);
     if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) <= 1e-9 && Math.abs(lag) < Math.abs(best.lag))) best = { lag, f1 };
   }
   return best.lag;

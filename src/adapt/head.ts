@@ -182,22 +182,27 @@ export interface EpochLog {
 
 export const ADAPT_DEFAULTS = { epochs: 10, batch: 256, lr: 3e-3, l2sp: 1e-4, biasLrScale: 10, negativeRate: 0.25, hardBelow: 0.05, seed: 1, patience: 6 } as const;
 
+/** Micro frame F1 of `probs` >= threshold against `labels` (>= 0.5 is down) over the first `n` values where `use` is set. */
+export function frameF1At(probs: ArrayLike<number>, labels: ArrayLike<number>, threshold: number, n = probs.length, use?: ArrayLike<number>): number {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < n; i++) {
+    if (use && !use[i]) continue;
+    const on = probs[i]! >= threshold;
+    const y = labels[i]! >= 0.5;
+    if (on && y) tp++;
+    else if (on) fp++;
+    else if (y) fn++;
+  }
+  return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+}
+
 /** Best micro frame F1 over thresholds 0.10, 0.15, ..., 0.90, and that threshold. */
-export function bestFrameF1(probs: Float32Array, data: KeyFrames): { f1: number; threshold: number } {
+export function bestFrameF1(probs: Float32Array, data: Pick<KeyFrames, 'labels' | 'use'>): { f1: number; threshold: number } {
   let best = { f1: 0, threshold: 0.5 };
   for (let th = 0.1; th <= 0.9001; th += 0.05) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    for (let i = 0; i < probs.length; i++) {
-      if (!data.use[i]) continue;
-      const on = probs[i]! >= th;
-      const y = data.labels[i] === 1;
-      if (on && y) tp++;
-      else if (on) fp++;
-      else if (y) fn++;
-    }
-    const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+    const f1 = frameF1At(probs, data.labels, th, probs.length, data.use);
     if (f1 > best.f1) best = { f1, threshold: Math.round(th * 100) / 100 };
   }
   return best;

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { InputError, SinkError } from '../core/errors';
 import { compareVersions, readIndex, readUserModels, userModelsRoot, defaultModelsRoot, type ModelCard } from '../extractor/models';
 import { SPLIT, type AdaptResult } from './adapt';
+import { processRunning } from '../io/lock';
 import { replaceFloatInitializers } from './onnx-proto';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -114,15 +115,6 @@ export async function removeStaleTemps(root = userModelsRoot()): Promise<void> {
   }
   for (const n of names) {
     const pid = /^\..*\.tmp-(\d+)$/.exec(n)?.[1];
-    if (pid && (Number(pid) === process.pid || !alive(Number(pid)))) await fs.rm(path.join(root, n), { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid && (Number(pid) === process.pid || !processRunning(Number(pid)))) await fs.rm(path.join(root, n), { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -48,32 +48,7 @@ export async function checkWritable(file: string): Promise<void> {
 
 /** Writes `file` atomically; any failure is a SinkError naming `file` (exit 5) and leaves no temp file. */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(tmp, 'w');
-  } catch (e) {
-    throw writeError(file, e);
-  }
-  let written = false;
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-    written = true;
-  } catch (e) {
-    throw writeError(file, e);
-  } finally {
-    await handle.close();
-    // a failed write (disk full, ...) must not leave its temp file behind
-    if (!written) await fs.rm(tmp, { force: true });
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw writeError(file, e);
-  }
+  await writeFileAtomicStreaming(file, (write) => write(typeof data === 'string' ? Buffer.from(data) : data));
 }
 
 /**
@@ -94,7 +69,8 @@ export async function writeFileAtomicStreaming(file: string, produce: (write: (d
   try {
     await produce(async (data) => {
       try {
-        await handle.write(data);
+        // write() may take fewer bytes than it is given: go on until all are on disk
+        for (let off = 0; off < data.length; ) off += (await handle.write(data, off, data.length - off)).bytesWritten;
       } catch (e) {
         throw writeError(file, e);
       }

@@ -27,7 +27,8 @@ function readLock(file: string): LockInfo | undefined {
   }
 }
 
-function running(pid: number): boolean {
+/** Whether process `pid` exists on this host (EPERM: it does, owned by someone else). */
+export function processRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -38,7 +39,7 @@ function running(pid: number): boolean {
 
 /** Stale: its process is gone (on this host), or it is unreadable and older than a minute (a writer that died). */
 function isStale(lock: string, info: LockInfo | undefined): boolean {
-  if (info) return info.host === os.hostname() && !running(info.pid);
+  if (info) return info.host === os.hostname() && !processRunning(info.pid);
   try {
     return Date.now() - statSync(lock).mtimeMs > 60_000;
   } catch {
