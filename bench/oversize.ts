@@ -38,7 +38,7 @@ function measure(args: string[], dir: string): Promise<Measured> {
   rmSync(rssFile, { force: true });
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['-r', preload, CLI, ...args], { env: { ...process.env, AUDEO_MODELS: path.join(ROOT, 'models') }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', preload, CLI, ...args], { env: { ...process.env, AUDEO_BUNDLED_MODELS: path.join(ROOT, 'models') }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('error', reject);

@@ -33,7 +33,7 @@ interface Run {
 function runCli(args: string[], interrupt?: { take: string; afterMs: number }): Promise<Run & { checkpointAtSec?: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, AUDEO_MODELS: path.join(ROOT, 'models') }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, AUDEO_BUNDLED_MODELS: path.join(ROOT, 'models') }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     let checkpointAtSec: number | undefined;

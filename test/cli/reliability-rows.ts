@@ -160,7 +160,7 @@ export interface RowResult {
 async function main(): Promise<void> {
   const outFile = process.argv[2];
   if (!outFile) throw new Error('usage: reliability-rows.ts <rows.json>');
-  process.env.AUDEO_MODELS = FIXTURE_MODELS;
+  process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
   const root = fs.realpathSync(tmpDir('audeo-rel-'));
   const inputs = path.join(root, 'in');
   fs.mkdirSync(inputs);
@@ -255,11 +255,11 @@ async function main(): Promise<void> {
   }
 
   const withModels = async (dir: string, run: () => Promise<Outcome>): Promise<Outcome> => {
-    process.env.AUDEO_MODELS = dir;
+    process.env.AUDEO_BUNDLED_MODELS = dir;
     try {
       return await run();
     } finally {
-      process.env.AUDEO_MODELS = FIXTURE_MODELS;
+      process.env.AUDEO_BUNDLED_MODELS = FIXTURE_MODELS;
     }
   };
   const liveLock = (file: string): void =>
