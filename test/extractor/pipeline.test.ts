@@ -119,9 +119,9 @@ describe('extract pipeline: checkpoints and resume', () => {
   it('a Video2Roll batch that fails while the next is being prepared ends the run with its error; the checkpoint before it stays readable', async () => {
     const takePath = path.join(dir, 'failing.audeo.json');
     // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with .call(this) by the mock below
-    const real = Video2RollRunner.prototype.run;
+    const real = Video2RollRunner.prototype.runAll; // the pipeline's batch call (run = runAll's probabilities)
     let calls = 0;
-    const spy = jest.spyOn(Video2RollRunner.prototype, 'run').mockImplementation(function (this: Video2RollRunner, stacks) {
+    const spy = jest.spyOn(Video2RollRunner.prototype, 'runAll').mockImplementation(function (this: Video2RollRunner, stacks) {
       calls++;
       return calls === 6 ? Promise.reject(new Error('onnxruntime: batch failed')) : real.call(this, stacks);
     });

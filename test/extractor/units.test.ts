@@ -114,7 +114,7 @@ describe('model registry', () => {
     expect(resolveEntry(index, 'video2roll', 'a')?.version).toBe('1.10.0');
     expect(resolveEntry(index, 'video2roll', 'a@1.2.0')?.version).toBe('1.2.0');
     expect(resolveEntry(index, 'roll2midi')).toBeUndefined();
-    expect(() => resolveEntry(index, 'video2roll', 'b')).toThrow(/not in models\/index.json; expected one of: a@1.0.0, a@1.10.0, a@1.2.0/);
+    expect(() => resolveEntry(index, 'video2roll', 'b')).toThrow(/is not installed \(bundled or in your models folder\); expected one of: a@1.0.0, a@1.10.0, a@1.2.0/);
     expect(() => parseModelSpec('A B')).toThrow(/expected NAME or NAME@MAJOR.MINOR.PATCH/);
   });
   it('loads the fixture models and checks type and hash', async () => {
